@@ -199,6 +199,18 @@ TEST(Import, LegacyIrWithoutOpsetImportMeansOpset1) {
   EXPECT_EQ(load(m).opset(""), 1);
 }
 
+TEST(Import, ModelsLargerThan64MBLoad) {
+  // protobuf's old default limit was 64 MB; real models exceed it.
+  auto m = small_model();
+  auto* big = m.mutable_graph()->add_initializer();
+  big->set_name("big");
+  big->set_data_type(1);
+  big->add_dims(20 * 1024 * 1024);  // 80 MB of float
+  big->set_raw_data(std::string(size_t{80} * 1024 * 1024, '\0'));
+  const ir::Model model = load(m);
+  EXPECT_EQ(model.graph.initializer("big")->numel(), 20 * 1024 * 1024);
+}
+
 TEST(ValueFile, TensorRoundTrip) {
   const fs::path file = fs::temp_directory_path() / "skiff_value_test.pb";
   Tensor t(DataType::kInt64, {2, 2});
