@@ -52,9 +52,7 @@ Shape spatial_dims(const KernelContext& ctx, size_t input, int64_t min_rank) {
   return Shape(x.shape().begin() + 2, x.shape().end());
 }
 
-Window resolve_window(const KernelContext& ctx, const WindowAttrs& attrs, const Shape& in,
-                      const Shape& kernel) {
-  const size_t rank = in.size();
+void check_window_attrs(const KernelContext& ctx, const WindowAttrs& attrs, size_t rank) {
   if (rank == 0 || rank > kMaxWindowRank)
     ctx.unsupported("windows over ", rank, " spatial dims are not supported (1 to ",
                     kMaxWindowRank, ")");
@@ -67,6 +65,12 @@ Window resolve_window(const KernelContext& ctx, const WindowAttrs& attrs, const 
   check_len(attrs.strides, rank, "strides");
   check_len(attrs.dilations, rank, "dilations");
   check_len(attrs.pads, 2 * rank, "pads");
+}
+
+Window resolve_window(const KernelContext& ctx, const WindowAttrs& attrs, const Shape& in,
+                      const Shape& kernel) {
+  const size_t rank = in.size();
+  check_window_attrs(ctx, attrs, rank);
   Window w;
   w.in = in;
   w.kernel = kernel;

@@ -42,6 +42,10 @@ struct Window {
 Window resolve_window(const KernelContext& ctx, const WindowAttrs& attrs, const Shape& in,
                       const Shape& kernel);
 
+// Checks the attribute lengths against `rank` spatial dims (and the rank
+// against kMaxWindowRank); resolve_window calls it.
+void check_window_attrs(const KernelContext& ctx, const WindowAttrs& attrs, size_t rank);
+
 // [N, C, spatial...] -> spatial dims, after checking the rank is at least 3.
 Shape spatial_dims(const KernelContext& ctx, size_t input, int64_t min_rank = 3);
 
