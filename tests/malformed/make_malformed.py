@@ -128,8 +128,8 @@ def main():
         f.write(np.ones(16 * 3 * 3 * 3, dtype=np.float32).tobytes())
 
     cases = {
-        "truncated.onnx": (truncated(), ["parse", "truncat", "protobuf", "corrupt", "invalid"]),
-        "plain_text.onnx": (plain_text(), ["parse", "protobuf", "not an onnx", "invalid"]),
+        "truncated.onnx": (truncated(), ["parse", "truncat", "protobuf", "corrupt", "invalid", "not a valid"]),
+        "plain_text.onnx": (plain_text(), ["parse", "protobuf", "not an onnx", "invalid", "not a valid"]),
         "empty.onnx": (b"", ["empty", "graph", "ir_version", "no model"]),
         "not_a_model.onnx": (not_a_model(), ["graph", "ir_version", "opset", "not a model"]),
         "missing_initializer.onnx": (missing_initializer(), ["bias_not_defined"]),
