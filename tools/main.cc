@@ -1,1 +1,53 @@
-int main() { return 0; }
+// skiff: the command line. Each subcommand lives in its own file.
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include "cli.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: skiff <command> [options]
+
+Commands:
+  run MODEL      run a model on test-data inputs or seeded random inputs
+  test PATH...   run ONNX test-data cases (model.onnx + test_data_set_*)
+  inspect MODEL  show inputs, outputs, opsets, op histogram, missing kernels
+  version        version, git commit, compiler, build flags, CPU features
+
+Run `skiff <command> --help` for a command's options.
+
+Exit status: 0 ok; 1 some test failed; 2 the model cannot be loaded;
+3 the run failed (bad input included); 4 an operator is not supported;
+64 bad command line. Errors are one line on stderr, starting "skiff: ".
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace skiff::cli;
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? kExitUsage : kExitOk;
+  }
+  const std::string command = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  try {
+    if (command == "run") return cmd_run(args);
+    if (command == "test") return cmd_test(args);
+    if (command == "inspect") return cmd_inspect(args);
+    if (command == "version" || command == "--version") return cmd_version(args);
+    std::cerr << "skiff: unknown command '" << command << "' (see skiff --help)\n";
+    return kExitUsage;
+  } catch (const UsageError& e) {
+    std::cerr << "skiff: " << e.what() << " (see skiff " << command << " --help)\n";
+    return kExitUsage;
+  } catch (const skiff::Error& e) {
+    std::cerr << "skiff: " << e.what() << "\n";
+    return exit_status(e, false);
+  } catch (const std::exception& e) {
+    std::cerr << "skiff: " << e.what() << "\n";
+    return kExitRunFailed;
+  }
+}

@@ -1,0 +1,217 @@
+#include "runtime/plan.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "onnx/onnx.h"
+
+namespace skiff::runtime {
+
+namespace {
+
+class PlanRunner final : public SubgraphRunner {
+ public:
+  explicit PlanRunner(std::shared_ptr<const Plan> plan) : plan_(std::move(plan)) {
+    for (const auto& vi : plan_->graph().inputs) inputs_.push_back(vi.name);
+    for (const auto& vi : plan_->graph().outputs) outputs_.push_back(vi.name);
+  }
+  const std::vector<std::string>& input_names() const override { return inputs_; }
+  const std::vector<std::string>& output_names() const override { return outputs_; }
+  const std::vector<std::string>& captured_names() const override {
+    return plan_->captured_names();
+  }
+  std::vector<Value> run(const std::vector<Value>& inputs,
+                         const std::vector<const Value*>& captured) const override {
+    return plan_->run(inputs, captured);
+  }
+
+ private:
+  std::shared_ptr<const Plan> plan_;
+  std::vector<std::string> inputs_, outputs_;
+};
+
+std::string supported_opsets(std::string_view domain, std::string_view op) {
+  std::string ranges;
+  for (const auto& def : KernelRegistry::global().all())
+    if (def.domain == domain && def.op == op)
+      ranges += str_cat(ranges.empty() ? "" : ", ", def.since, "-", def.until);
+  return ranges;
+}
+
+// Values the node's subgraph attributes read from enclosing scopes.
+std::vector<std::string> node_captures(const ir::Node& node) {
+  std::vector<std::string> names;
+  for (const auto& a : node.attributes) {
+    std::vector<const ir::Graph*> graphs;
+    if (a.g) graphs.push_back(a.g.get());
+    for (const auto& g : a.graphs) graphs.push_back(g.get());
+    for (const auto* g : graphs)
+      for (auto& v : g->free_values())
+        if (std::find(names.begin(), names.end(), v) == names.end()) names.push_back(std::move(v));
+  }
+  return names;
+}
+
+}  // namespace
+
+std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
+                                          const std::map<std::string, int64_t>& opsets,
+                                          const PlanOptions& options,
+                                          const std::vector<std::string>& captured) {
+  std::shared_ptr<Plan> plan(new Plan());
+  plan->graph_ = graph;
+  plan->captured_names_ = captured;
+  const ir::Graph& g = plan->graph_;
+
+  std::unordered_map<std::string, int> slot_of;
+  auto slot = [&](const std::string& name) {
+    auto [it, inserted] = slot_of.emplace(name, static_cast<int>(plan->num_slots_));
+    if (inserted) ++plan->num_slots_;
+    return it->second;
+  };
+  for (const auto& name : captured) plan->captured_slots_.push_back(slot(name));
+  for (const auto& vi : g.inputs) plan->input_slots_.push_back(slot(vi.name));
+  for (const auto& [name, value] : g.initializers) plan->constants_.emplace_back(slot(name), Value(value));
+
+  const auto order = g.topological_order();
+  for (size_t index : order) {
+    const ir::Node& node = g.nodes[index];
+    auto it = opsets.find(node.domain);
+    if (it == opsets.end())
+      fail(ErrorCode::kInvalidModel, node.label(), " uses domain '", node.domain,
+           "', which the model does not import");
+    const int64_t opset = it->second;
+    const KernelDef* def = nullptr;
+    for (const auto& engine : options.engines)
+      if ((def = KernelRegistry::global().find(engine, node.domain, node.op_type, opset))) break;
+    if (!def) {
+      const std::string ranges = supported_opsets(node.domain, node.op_type);
+      fail(ErrorCode::kUnsupported, node.label(), ": op '", node.op_type, "' (domain '",
+           node.domain.empty() ? "ai.onnx" : node.domain, "', opset ", opset,
+           ") is not supported", ranges.empty() ? std::string(" by skiff")
+                                                : str_cat("; skiff implements opsets ", ranges));
+    }
+    Step step;
+    step.node = &node;
+    step.opset = opset;
+    for (const auto& in : node.inputs) step.inputs.push_back(in.empty() ? -1 : slot(in));
+    const auto node_captured = node_captures(node);
+    for (const auto& name : node_captured) step.captured.push_back(slot(name));
+    auto compile_subgraph = [&opsets, &options, node_captured](const ir::Graph& sub) {
+      return std::shared_ptr<SubgraphRunner>(
+          new PlanRunner(Plan::compile(sub, opsets, options, node_captured)));
+    };
+    KernelInfo info(node, opset, g, compile_subgraph);
+    step.kernel = def->factory(info);
+    for (const auto& out : node.outputs) step.outputs.push_back(out.empty() ? -1 : slot(out));
+    plan->steps_.push_back(std::move(step));
+  }
+  for (const auto& vi : g.outputs) plan->output_slots_.push_back(slot(vi.name));
+
+  // Liveness: a slot dies after its last reader, unless it is a graph
+  // output or a constant (constants live in the plan, not per run).
+  std::vector<int> last_use(plan->num_slots_, -1);
+  for (size_t s = 0; s < plan->steps_.size(); ++s) {
+    for (int in : plan->steps_[s].inputs)
+      if (in >= 0) last_use[in] = static_cast<int>(s);
+    for (int in : plan->steps_[s].captured) last_use[in] = static_cast<int>(s);
+    for (int out : plan->steps_[s].outputs)
+      if (out >= 0 && last_use[out] < static_cast<int>(s)) last_use[out] = static_cast<int>(s);
+  }
+  std::vector<bool> keep(plan->num_slots_, false);
+  for (int out : plan->output_slots_) keep[out] = true;
+  for (const auto& [s, v] : plan->constants_) keep[s] = true;
+  for (int s : plan->captured_slots_) keep[s] = true;
+  for (size_t s = 0; s < last_use.size(); ++s)
+    if (!keep[s] && last_use[s] >= 0) plan->steps_[last_use[s]].release.push_back(static_cast<int>(s));
+  return plan;
+}
+
+void Plan::validate_input(size_t index, const Value& value) const {
+  const ir::ValueInfo& vi = graph_.inputs[index];
+  const ir::TypeInfo& type = vi.type;
+  if (type.kind != ir::TypeInfo::Kind::kTensor) return;
+  if (!value.is_tensor())
+    fail(ErrorCode::kInvalidInput, "input '", vi.name, "' must be a tensor (", type.str(), ")");
+  const Tensor& t = value.tensor;
+  if (type.dtype != DataType::kUndefined && t.dtype() != type.dtype)
+    fail(ErrorCode::kInvalidInput, "input '", vi.name, "' has type ", dtype_name(t.dtype()),
+         " but the model declares ", type.str());
+  if (!type.shape) return;
+  bool ok = type.shape->size() == t.shape().size();
+  for (size_t i = 0; ok && i < t.shape().size(); ++i)
+    ok = !(*type.shape)[i].known() || (*type.shape)[i].value == t.shape()[i];
+  if (!ok)
+    fail(ErrorCode::kInvalidInput, "input '", vi.name, "' has shape ", shape_str(t.shape()),
+         " but the model declares ", type.str());
+}
+
+std::vector<Value> Plan::run(std::vector<Value> inputs,
+                             const std::vector<const Value*>& captured) const {
+  if (inputs.size() != input_slots_.size())
+    fail(ErrorCode::kInvalidInput, "graph '", graph_.name, "' takes ", input_slots_.size(),
+         " inputs but ", inputs.size(), " were given");
+  SKIFF_ASSERT(captured.size() == captured_slots_.size());
+  std::vector<Value> slots(num_slots_);
+  std::vector<const Value*> view(num_slots_, nullptr);
+  for (const auto& [s, v] : constants_) view[s] = &v;
+  for (size_t i = 0; i < captured.size(); ++i) view[captured_slots_[i]] = captured[i];
+  // Anything a result shares with the caller's inputs or the model's
+  // constants is copied at the end (Identity of a weight, ...).
+  std::unordered_set<const void*> foreign;
+  for (const auto& [s, v] : constants_)
+    if (v.is_tensor()) foreign.insert(v.tensor.raw());
+  for (const Value* c : captured)
+    if (c && c->is_tensor()) foreign.insert(c->tensor.raw());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    validate_input(i, inputs[i]);
+    if (inputs[i].is_tensor()) foreign.insert(inputs[i].tensor.raw());
+    for (const auto& t : inputs[i].sequence) foreign.insert(t.raw());
+    slots[input_slots_[i]] = std::move(inputs[i]);
+    view[input_slots_[i]] = &slots[input_slots_[i]];
+  }
+
+  std::vector<Value> outputs;
+  for (const Step& step : steps_) {
+    std::vector<const Value*> in(step.inputs.size(), nullptr);
+    for (size_t i = 0; i < step.inputs.size(); ++i)
+      if (step.inputs[i] >= 0) {
+        in[i] = view[step.inputs[i]];
+        SKIFF_ASSERT(in[i] != nullptr);
+      }
+    std::vector<const Value*> cap;
+    for (int s : step.captured) cap.push_back(view[s]);
+    outputs.assign(step.outputs.size(), Value());
+    KernelContext ctx(*step.node, step.opset, std::move(in), &outputs, std::move(cap));
+    step.kernel->prepare(ctx);
+    ctx.allocate_declared_outputs();
+    step.kernel->compute(ctx);
+    for (size_t i = 0; i < step.outputs.size(); ++i) {
+      const int s = step.outputs[i];
+      if (s < 0) continue;
+      slots[s] = std::move(outputs[i]);
+      view[s] = &slots[s];
+    }
+    for (int s : step.release) {
+      slots[s] = Value();
+      view[s] = nullptr;
+    }
+  }
+
+  std::vector<Value> result;
+  for (size_t i = 0; i < output_slots_.size(); ++i) {
+    const Value* v = view[output_slots_[i]];
+    if (!v)
+      fail(ErrorCode::kRuntime, "graph output '", graph_.outputs[i].name, "' was not computed");
+    Value out = *v;
+    if (out.is_tensor() && out.tensor.numel() > 0 && foreign.count(out.tensor.raw()))
+      out.tensor = out.tensor.clone();
+    for (auto& t : out.sequence)
+      if (t.numel() > 0 && foreign.count(t.raw())) t = t.clone();
+    result.push_back(std::move(out));
+  }
+  return result;
+}
+
+}  // namespace skiff::runtime

@@ -1,0 +1,65 @@
+// A compiled graph: kernels created once, value names turned into slots, and
+// for every step the slots that die after it. A Plan is immutable after
+// compile and run() keeps all per-call state on its own stack, so one Plan
+// serves many threads at once.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/value.h"
+#include "engines/kernel.h"
+#include "ir/graph.h"
+
+namespace skiff::runtime {
+
+struct PlanOptions {
+  std::vector<std::string> engines{"native"};  // tried in order for each node
+};
+
+class Plan {
+ public:
+  // Compiles `graph`. `captured` names the values the graph reads from
+  // enclosing scopes; run() receives them in that order. Throws
+  // kUnsupported naming the node when no kernel exists, kInvalidModel when
+  // a kernel rejects its attributes.
+  static std::shared_ptr<const Plan> compile(const ir::Graph& graph,
+                                             const std::map<std::string, int64_t>& opsets,
+                                             const PlanOptions& options,
+                                             const std::vector<std::string>& captured = {});
+
+  const ir::Graph& graph() const { return graph_; }
+  const std::vector<std::string>& captured_names() const { return captured_names_; }
+
+  // Runs with `inputs` in the order of graph().inputs. Outputs follow
+  // graph().outputs. Outputs never alias the caller's inputs or the model's
+  // weights.
+  std::vector<Value> run(std::vector<Value> inputs,
+                         const std::vector<const Value*>& captured = {}) const;
+
+ private:
+  struct Step {
+    const ir::Node* node;
+    int64_t opset;
+    std::unique_ptr<Kernel> kernel;
+    std::vector<int> inputs;    // slot per node input, -1 when omitted
+    std::vector<int> outputs;   // slot per node output, -1 when unused
+    std::vector<int> captured;  // slots the node's subgraphs capture
+    std::vector<int> release;   // slots whose last reader is this step
+  };
+
+  Plan() = default;
+  void validate_input(size_t index, const Value& value) const;
+
+  ir::Graph graph_;  // a private copy: kernels keep references into it
+  std::vector<std::string> captured_names_;
+  size_t num_slots_ = 0;
+  std::vector<std::pair<int, Value>> constants_;  // initializer slots
+  std::vector<int> input_slots_;
+  std::vector<int> captured_slots_;
+  std::vector<int> output_slots_;
+  std::vector<Step> steps_;
+};
+
+}  // namespace skiff::runtime

@@ -1,0 +1,54 @@
+// Shared pieces of the `skiff` command line.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/value.h"
+#include "ir/graph.h"
+#include "runtime/plan.h"
+
+namespace skiff::cli {
+
+// Exit statuses, as documented in `skiff --help`.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;       // `skiff test`: some case failed
+inline constexpr int kExitBadModel = 2;     // the model cannot be loaded
+inline constexpr int kExitRunFailed = 3;    // the run failed (bad input included)
+inline constexpr int kExitUnsupported = 4;  // an operator is not supported
+inline constexpr int kExitUsage = 64;       // bad command line
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A loaded and compiled model.
+struct LoadedModel {
+  ir::Model model;
+  std::shared_ptr<const runtime::Plan> plan;
+};
+// Loads and compiles; load errors keep kInvalidModel/kIO, compile errors
+// keep their code (kUnsupported for missing kernels).
+LoadedModel load_and_compile(const std::string& path);
+
+// Maps an error to the exit status: model errors (and I/O errors while the
+// model is loading) 2, unsupported 4, everything else 3.
+int exit_status(const Error& e, bool loading);
+
+// Compares like ONNX's backend tests: dtypes and shapes exact; floats within
+// |actual - expected| <= atol + rtol * |expected| with NaNs in the same
+// places; integers, bools and strings exact. Returns "" when equal, else a
+// one-line reason.
+std::string compare_values(const Value& expected, const Value& actual, double rtol, double atol);
+
+// "float[1,3] min=.. max=.. mean=.."
+std::string summarize(const Value& value);
+
+int cmd_run(const std::vector<std::string>& args);
+int cmd_test(const std::vector<std::string>& args);
+int cmd_inspect(const std::vector<std::string>& args);
+int cmd_version(const std::vector<std::string>& args);
+
+}  // namespace skiff::cli
