@@ -157,8 +157,17 @@ std::vector<Value> Plan::run(std::vector<Value> inputs,
   std::vector<const Value*> view(num_slots_, nullptr);
   for (const auto& [s, v] : constants_) view[s] = &v;
   for (size_t i = 0; i < captured.size(); ++i) view[captured_slots_[i]] = captured[i];
+  // Anything a result shares with the caller's inputs or the model's
+  // constants is copied at the end (Identity of a weight, ...).
+  std::unordered_set<const void*> foreign;
+  for (const auto& [s, v] : constants_)
+    if (v.is_tensor()) foreign.insert(v.tensor.raw());
+  for (const Value* c : captured)
+    if (c && c->is_tensor()) foreign.insert(c->tensor.raw());
   for (size_t i = 0; i < inputs.size(); ++i) {
     validate_input(i, inputs[i]);
+    if (inputs[i].is_tensor()) foreign.insert(inputs[i].tensor.raw());
+    for (const auto& t : inputs[i].sequence) foreign.insert(t.raw());
     slots[input_slots_[i]] = std::move(inputs[i]);
     view[input_slots_[i]] = &slots[input_slots_[i]];
   }
@@ -190,15 +199,6 @@ std::vector<Value> Plan::run(std::vector<Value> inputs,
     }
   }
 
-  // Results the caller owns: copy anything that still shares memory with the
-  // model's constants or the caller's inputs (Identity of a weight, ...).
-  std::unordered_set<const void*> foreign;
-  for (const auto& [s, v] : constants_)
-    if (v.is_tensor()) foreign.insert(v.tensor.raw());
-  for (int s : input_slots_)
-    if (view[s] && view[s]->is_tensor()) foreign.insert(view[s]->tensor.raw());
-  for (const Value* c : captured)
-    if (c && c->is_tensor()) foreign.insert(c->tensor.raw());
   std::vector<Value> result;
   for (size_t i = 0; i < output_slots_.size(); ++i) {
     const Value* v = view[output_slots_[i]];
