@@ -139,7 +139,7 @@ void run_recurrence(KernelContext& ctx, const RecurrentAttrs& attrs, const Recur
   if (lstm) store_final_state<T, C>(ctx, 2, s, c, lens);
 }
 
-// Steps any batch entry still runs at `step`.
+// The most steps any batch entry runs.
 inline int64_t max_length(const int64_t* lens, int64_t batch) {
   int64_t m = 0;
   for (int64_t b = 0; b < batch; ++b) m = std::max(m, lens[b]);

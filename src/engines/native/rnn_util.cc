@@ -141,7 +141,7 @@ RecurrentShape check_recurrent_inputs(const KernelContext& ctx, const RecurrentA
   if (ctx.has_input(4)) {
     const Tensor& lens = ctx.input(4);
     if (lens.dtype() != DataType::kInt32 && lens.dtype() != DataType::kInt64)
-      ctx.fail(ctx.input_label(4), " must be int32");
+      ctx.fail(ctx.input_label(4), " must be int32 (or int64)");
     if (lens.shape() != Shape{s.batch})
       ctx.fail(ctx.input_label(4), " must have shape [batch_size] = [", s.batch, "]");
   }
