@@ -49,8 +49,8 @@ T float_to_int(F v) {
 }
 
 // Integer arithmetic that wraps modulo 2^bits instead of overflowing (signed
-// overflow is undefined). W is at least unsigned int, so that uint16 * uint16
-// does not overflow through promotion to int.
+// overflow is undefined). wrap_unsigned_t is at least unsigned int, so that
+// uint16 * uint16 does not overflow through promotion to int.
 template <class T>
 using wrap_unsigned_t = std::make_unsigned_t<decltype(T{} + 0u)>;
 template <class T>
