@@ -216,17 +216,20 @@ class PReluKernel final : public Kernel {
     const Tensor& slope = ctx.input(1);
     Tensor& y = ctx.output(0);
     const BroadcastPlan plan({x.shape(), slope_shape(ctx)}, x.shape());
-    dispatch(kNumericTypes, x.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      broadcast_binary(plan, x.data<T>(), slope.data<T>(), y.data<T>(), [](T v, T a) -> T {
-        if constexpr (std::is_unsigned_v<T>)
-          return v;
-        else if constexpr (std::is_integral_v<T>)
-          return v < 0 ? wrapping_mul(a, v) : v;
-        else
-          return static_cast<compute_t<T>>(v) < 0 ? static_cast<T>(compute_t<T>(a) * v) : v;
-      });
-    }, ctx.prefix() + ctx.input_label(0));
+    dispatch(
+        kNumericTypes, x.dtype(),
+        [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          broadcast_binary(plan, x.data<T>(), slope.data<T>(), y.data<T>(), [](T v, T a) -> T {
+            if constexpr (std::is_unsigned_v<T>)
+              return v;
+            else if constexpr (std::is_integral_v<T>)
+              return v < 0 ? wrapping_mul(a, v) : v;
+            else
+              return static_cast<compute_t<T>>(v) < 0 ? static_cast<T>(compute_t<T>(a) * v) : v;
+          });
+        },
+        ctx.prefix() + ctx.input_label(0));
   }
 
  private:
@@ -276,22 +279,25 @@ class ClipKernel final : public Kernel {
   void compute(KernelContext& ctx) const override {
     const Tensor& x = ctx.input(0);
     Tensor& y = ctx.output(0);
-    dispatch(kNumericTypes, x.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      using C = compute_t<T>;
-      C lo = std::numeric_limits<C>::lowest(), hi = std::numeric_limits<C>::max();
-      if constexpr (is_float_v<T>) {
-        if (ctx.opset() < 11) lo = min_, hi = max_;
-      }
-      if (ctx.opset() >= 11 && ctx.has_input(1)) lo = *ctx.input(1).data<T>();
-      if (ctx.opset() >= 11 && ctx.has_input(2)) hi = *ctx.input(2).data<T>();
-      // max then min, as numpy.clip: min > max gives max everywhere; NaN stays.
-      map_elements(x.data<T>(), y.data<T>(), x.numel(), [lo, hi](T v) {
-        const C c = v;
-        const C r = c < lo ? lo : c;
-        return static_cast<T>(r > hi ? hi : r);
-      });
-    }, ctx.prefix() + ctx.input_label(0));
+    dispatch(
+        kNumericTypes, x.dtype(),
+        [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          using C = compute_t<T>;
+          C lo = std::numeric_limits<C>::lowest(), hi = std::numeric_limits<C>::max();
+          if constexpr (is_float_v<T>) {
+            if (ctx.opset() < 11) lo = min_, hi = max_;
+          }
+          if (ctx.opset() >= 11 && ctx.has_input(1)) lo = *ctx.input(1).data<T>();
+          if (ctx.opset() >= 11 && ctx.has_input(2)) hi = *ctx.input(2).data<T>();
+          // max then min, as numpy.clip: min > max gives max everywhere; NaN stays.
+          map_elements(x.data<T>(), y.data<T>(), x.numel(), [lo, hi](T v) {
+            const C c = v;
+            const C r = c < lo ? lo : c;
+            return static_cast<T>(r > hi ? hi : r);
+          });
+        },
+        ctx.prefix() + ctx.input_label(0));
   }
 
  private:
@@ -313,20 +319,21 @@ using Tanh = UnaryKernel<TanhOp>;
 // Opset 1-5 versions carry `consumed_inputs` (in-place hints), ignored.
 SKIFF_KERNEL(native, "Relu", 1, 5, Relu);
 SKIFF_KERNEL(native, "Relu", 6, 12, Relu);
-SKIFF_KERNEL(native, "Relu", 13, 13, Relu);  // 13: bfloat16
+SKIFF_KERNEL(native, "Relu", 13, 13, Relu);            // 13: bfloat16
 SKIFF_KERNEL(native, "Relu", 14, kLatestOpset, Relu);  // 14: signed integer types
 SKIFF_KERNEL(native, "LeakyRelu", 1, 5, LeakyRelu);
 SKIFF_KERNEL(native, "LeakyRelu", 6, 15, LeakyRelu);
 SKIFF_KERNEL(native, "LeakyRelu", 16, kLatestOpset, LeakyRelu);  // 16: bfloat16
-SKIFF_KERNEL(native, "PRelu", 1, 5, PReluKernel);  // 1: consumed_inputs; size-1 or per-channel slope
+SKIFF_KERNEL(native, "PRelu", 1, 5,
+             PReluKernel);  // 1: consumed_inputs; size-1 or per-channel slope
 SKIFF_KERNEL(native, "PRelu", 6, 6, PReluKernel);
-SKIFF_KERNEL(native, "PRelu", 7, 8, PReluKernel);  // 7: slope broadcasts unidirectionally (numpy)
+SKIFF_KERNEL(native, "PRelu", 7, 8, PReluKernel);   // 7: slope broadcasts unidirectionally (numpy)
 SKIFF_KERNEL(native, "PRelu", 9, 15, PReluKernel);  // 9: int32, int64, uint32, uint64
 SKIFF_KERNEL(native, "PRelu", 16, kLatestOpset, PReluKernel);  // 16: bfloat16
 SKIFF_KERNEL(native, "Clip", 1, 5, ClipKernel);  // 1: min/max attributes, consumed_inputs
 SKIFF_KERNEL(native, "Clip", 6, 10, ClipKernel);
-SKIFF_KERNEL(native, "Clip", 11, 11, ClipKernel);  // 11: min/max become optional inputs
-SKIFF_KERNEL(native, "Clip", 12, 12, ClipKernel);  // 12: integer types
+SKIFF_KERNEL(native, "Clip", 11, 11, ClipKernel);            // 11: min/max become optional inputs
+SKIFF_KERNEL(native, "Clip", 12, 12, ClipKernel);            // 12: integer types
 SKIFF_KERNEL(native, "Clip", 13, kLatestOpset, ClipKernel);  // 13: bfloat16
 SKIFF_KERNEL(native, "Elu", 1, 5, Elu);
 SKIFF_KERNEL(native, "Elu", 6, kLatestOpset, Elu);

@@ -39,8 +39,8 @@ class BinaryShapes {
     if (!legacy_) return b;
     if (!broadcast_) {
       if (a != b)
-        ctx.fail("with broadcast=0 (opset < 7) the shapes must match: ", ctx.input_label(0),
-                 ", ", ctx.input_label(1));
+        ctx.fail("with broadcast=0 (opset < 7) the shapes must match: ", ctx.input_label(0), ", ",
+                 ctx.input_label(1));
       return b;
     }
     try {
@@ -84,13 +84,16 @@ class BinaryKernel final : public Kernel {
     const Tensor& b = ctx.input(1);
     Tensor& y = ctx.output(0);
     const BroadcastPlan plan({a.shape(), shapes_.b_shape(ctx)}, y.shape());
-    dispatch(typename Op::Types{}, a.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      using Out = std::conditional_t<Op::kBoolOutput, bool, T>;
-      if constexpr (Op::kIntDivisor && std::is_integral_v<T>) check_divisor<T>(ctx, plan);
-      broadcast_binary(plan, a.data<T>(), b.data<T>(), y.data<Out>(),
-                       [this](const T& u, const T& v) -> Out { return op_(u, v); });
-    }, ctx.prefix() + ctx.input_label(0));
+    dispatch(
+        typename Op::Types{}, a.dtype(),
+        [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          using Out = std::conditional_t<Op::kBoolOutput, bool, T>;
+          if constexpr (Op::kIntDivisor && std::is_integral_v<T>) check_divisor<T>(ctx, plan);
+          broadcast_binary(plan, a.data<T>(), b.data<T>(), y.data<Out>(),
+                           [this](const T& u, const T& v) -> Out { return op_(u, v); });
+        },
+        ctx.prefix() + ctx.input_label(0));
   }
 
  private:
@@ -109,8 +112,7 @@ class BinaryKernel final : public Kernel {
     const T* data = b.data<T>();
     for (int64_t i = 0; i < b.numel(); ++i)
       if (data[i] == T{0})
-        ctx.fail_runtime("integer division by zero: ", ctx.input_label(1), " holds 0 at index ",
-                         i);
+        ctx.fail_runtime("integer division by zero: ", ctx.input_label(1), " holds 0 at index ", i);
   }
 
   Op op_;
@@ -321,8 +323,8 @@ T pow_value(T base, E exponent) {
   } else if constexpr (std::is_integral_v<T>) {
     return float_to_int<T>(std::pow(static_cast<double>(base), static_cast<double>(exponent)));
   } else {
-    using C = std::conditional_t<std::is_same_v<T, double> || std::is_same_v<E, double>, double,
-                                 float>;
+    using C =
+        std::conditional_t<std::is_same_v<T, double> || std::is_same_v<E, double>, double, float>;
     return static_cast<T>(std::pow(static_cast<C>(base), static_cast<C>(exponent)));
   }
 }
@@ -339,8 +341,7 @@ class PowKernel final : public Kernel {
     if (!dtype_in(BaseTypes{}, base.dtype()))
       ctx.unsupported(ctx.input_label(0), " has unsupported type ", dtype_name(base.dtype()));
     if (!dtype_in(kNumericTypes, exponent.dtype()))
-      ctx.unsupported(ctx.input_label(1), " has unsupported type ",
-                      dtype_name(exponent.dtype()));
+      ctx.unsupported(ctx.input_label(1), " has unsupported type ", dtype_name(exponent.dtype()));
     ctx.set_output(0, base.dtype(), shapes_.output(ctx));
   }
 
@@ -349,14 +350,21 @@ class PowKernel final : public Kernel {
     const Tensor& exponent = ctx.input(1);
     Tensor& y = ctx.output(0);
     const BroadcastPlan plan({base.shape(), shapes_.b_shape(ctx)}, y.shape());
-    dispatch(BaseTypes{}, base.dtype(), [&](auto base_tag) {
-      using T = typename decltype(base_tag)::type;
-      dispatch(kNumericTypes, exponent.dtype(), [&](auto exponent_tag) {
-        using E = typename decltype(exponent_tag)::type;
-        broadcast_binary(plan, base.data<T>(), exponent.data<E>(), y.data<T>(),
-                         [](T u, E v) { return pow_value(u, v); }, 8);
-      }, ctx.prefix() + ctx.input_label(1));
-    }, ctx.prefix() + ctx.input_label(0));
+    dispatch(
+        BaseTypes{}, base.dtype(),
+        [&](auto base_tag) {
+          using T = typename decltype(base_tag)::type;
+          dispatch(
+              kNumericTypes, exponent.dtype(),
+              [&](auto exponent_tag) {
+                using E = typename decltype(exponent_tag)::type;
+                broadcast_binary(
+                    plan, base.data<T>(), exponent.data<E>(), y.data<T>(),
+                    [](T u, E v) { return pow_value(u, v); }, 8);
+              },
+              ctx.prefix() + ctx.input_label(1));
+        },
+        ctx.prefix() + ctx.input_label(0));
   }
 
  private:
@@ -379,10 +387,10 @@ using GreaterOrEqual = BinaryKernel<GreaterOrEqualOp>;
 
 }  // namespace
 
-SKIFF_KERNEL(native, "Add", 1, 5, Add);  // 1: legacy broadcast/axis, consumed_inputs
-SKIFF_KERNEL(native, "Add", 6, 6, Add);  // 6: integer types; still legacy broadcast
-SKIFF_KERNEL(native, "Add", 7, 12, Add);  // 7: numpy broadcasting
-SKIFF_KERNEL(native, "Add", 13, 13, Add);  // 13: bfloat16
+SKIFF_KERNEL(native, "Add", 1, 5, Add);              // 1: legacy broadcast/axis, consumed_inputs
+SKIFF_KERNEL(native, "Add", 6, 6, Add);              // 6: integer types; still legacy broadcast
+SKIFF_KERNEL(native, "Add", 7, 12, Add);             // 7: numpy broadcasting
+SKIFF_KERNEL(native, "Add", 13, 13, Add);            // 13: bfloat16
 SKIFF_KERNEL(native, "Add", 14, kLatestOpset, Add);  // 14: 8- and 16-bit integers
 SKIFF_KERNEL(native, "Sub", 1, 5, Sub);
 SKIFF_KERNEL(native, "Sub", 6, 6, Sub);
@@ -399,8 +407,8 @@ SKIFF_KERNEL(native, "Div", 6, 6, Div);
 SKIFF_KERNEL(native, "Div", 7, 12, Div);
 SKIFF_KERNEL(native, "Div", 13, 13, Div);
 SKIFF_KERNEL(native, "Div", 14, kLatestOpset, Div);
-SKIFF_KERNEL(native, "Pow", 1, 6, PowKernel);  // 1: legacy broadcast/axis
-SKIFF_KERNEL(native, "Pow", 7, 11, PowKernel);  // 7: numpy broadcasting
+SKIFF_KERNEL(native, "Pow", 1, 6, PowKernel);    // 1: legacy broadcast/axis
+SKIFF_KERNEL(native, "Pow", 7, 11, PowKernel);   // 7: numpy broadcasting
 SKIFF_KERNEL(native, "Pow", 12, 12, PowKernel);  // 12: exponent type may differ, int bases
 SKIFF_KERNEL(native, "Pow", 13, 14, PowKernel);  // 13: bfloat16 base
 SKIFF_KERNEL(native, "Pow", 15, kLatestOpset, PowKernel);  // 15: bfloat16 exponent
@@ -411,21 +419,21 @@ SKIFF_KERNEL(native, "BitwiseAnd", 18, kLatestOpset, BinaryKernel<BitwiseAndOp>)
 SKIFF_KERNEL(native, "BitwiseOr", 18, kLatestOpset, BinaryKernel<BitwiseOrOp>);
 SKIFF_KERNEL(native, "BitwiseXor", 18, kLatestOpset, BinaryKernel<BitwiseXorOp>);
 SKIFF_KERNEL(native, "BitwiseNot", 18, kLatestOpset, UnaryKernel<BitwiseNotOp>);
-SKIFF_KERNEL(native, "And", 1, 6, And);  // 1: legacy broadcast/axis
+SKIFF_KERNEL(native, "And", 1, 6, And);             // 1: legacy broadcast/axis
 SKIFF_KERNEL(native, "And", 7, kLatestOpset, And);  // 7: numpy broadcasting
 SKIFF_KERNEL(native, "Or", 1, 6, Or);
 SKIFF_KERNEL(native, "Or", 7, kLatestOpset, Or);
 SKIFF_KERNEL(native, "Xor", 1, 6, Xor);
 SKIFF_KERNEL(native, "Xor", 7, kLatestOpset, Xor);
-SKIFF_KERNEL(native, "Equal", 1, 6, Equal);  // 1: bool, int32, int64; legacy broadcast/axis
-SKIFF_KERNEL(native, "Equal", 7, 10, Equal);  // 7: numpy broadcasting
+SKIFF_KERNEL(native, "Equal", 1, 6, Equal);    // 1: bool, int32, int64; legacy broadcast/axis
+SKIFF_KERNEL(native, "Equal", 7, 10, Equal);   // 7: numpy broadcasting
 SKIFF_KERNEL(native, "Equal", 11, 12, Equal);  // 11: all numeric types
 SKIFF_KERNEL(native, "Equal", 13, 18, Equal);  // 13: bfloat16
 SKIFF_KERNEL(native, "Equal", 19, kLatestOpset, Equal);  // 19: string
-SKIFF_KERNEL(native, "Less", 1, 6, Less);  // 1: legacy broadcast/axis
-SKIFF_KERNEL(native, "Less", 7, 8, Less);  // 7: numpy broadcasting
-SKIFF_KERNEL(native, "Less", 9, 12, Less);  // 9: integer types
-SKIFF_KERNEL(native, "Less", 13, kLatestOpset, Less);  // 13: bfloat16
+SKIFF_KERNEL(native, "Less", 1, 6, Less);                // 1: legacy broadcast/axis
+SKIFF_KERNEL(native, "Less", 7, 8, Less);                // 7: numpy broadcasting
+SKIFF_KERNEL(native, "Less", 9, 12, Less);               // 9: integer types
+SKIFF_KERNEL(native, "Less", 13, kLatestOpset, Less);    // 13: bfloat16
 SKIFF_KERNEL(native, "Greater", 1, 6, Greater);
 SKIFF_KERNEL(native, "Greater", 7, 8, Greater);
 SKIFF_KERNEL(native, "Greater", 9, 12, Greater);

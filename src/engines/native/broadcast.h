@@ -87,7 +87,7 @@ class BroadcastPlan {
 
   Shape output_shape_;
   int64_t numel_ = 0;
-  Shape dims_;                                // merged output dims, rank >= 1
+  Shape dims_;                                 // merged output dims, rank >= 1
   std::vector<std::vector<int64_t>> strides_;  // [input][merged dim], 0 = broadcast
 };
 
@@ -173,7 +173,8 @@ void broadcast_nary(const BroadcastPlan& plan, O* out, Op&& op, int64_t cost, co
         } else {
           for (int64_t i = 0; i < len; ++i) po[i] = op((in + offsets[K])[i * steps[K]]...);
         }
-      }(std::index_sequence_for<In...>{});
+      }
+      (std::index_sequence_for<In...>{});
     });
   });
 }

@@ -1,8 +1,8 @@
 // Cast and CastLike: every pair among the numeric types, bool and string.
 //
 // Numbers format to strings like ONNX's reference (numpy's str of the value in
-// its own type, i.e. Python's repr: the shortest digits that round-trip,
-// "0.1", "1e-05", "1e+16", "nan", "-inf"); strings parse with "NaN", "INF",
+// its own type: the shortest digits that round-trip, "0.1", "1e-05", "1e+16",
+// "nan", "-inf"); strings parse with "NaN", "INF",
 // "+INF", "-inf", ... accepted in any case. Narrowing to float16/bfloat16
 // rounds to nearest even, also from double (see narrow_to_float).
 #include <cctype>
@@ -47,7 +47,9 @@ StringDigits shortest_digits(T value) {
   return {digits, exponent};
 }
 
-// Python's repr layout: positional for 1e-4 <= |x| < 1e16, else scientific.
+// numpy's layout for a float scalar: positional when 1e-4 <= |x| < 1e16
+// (compared on the value, so float32 0.0001, just below 1e-4, prints
+// "1e-04"), scientific otherwise.
 template <class T>
 std::string format_float(T value) {
   const double v = static_cast<double>(value);
@@ -56,9 +58,9 @@ std::string format_float(T value) {
   std::string s = std::signbit(v) ? "-" : "";
   if (v == 0) return s + "0.0";
   const auto [digits, exponent] = shortest_digits(value);
-  if (exponent >= -4 && exponent < 0)
-    return s + "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + digits;
-  if (exponent >= 0 && exponent < 16) {
+  if (std::fabs(v) >= 1e-4 && std::fabs(v) < 1e16) {
+    if (exponent < 0)
+      return s + "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + digits;
     const size_t point = static_cast<size_t>(exponent) + 1;  // digits before the point
     if (point >= digits.size()) return s + digits + std::string(point - digits.size(), '0') + ".0";
     return s + digits.substr(0, point) + "." + digits.substr(point);
@@ -124,12 +126,11 @@ To convert(From v) {
       return float_to_int<To>(static_cast<compute_t<From>>(v));
     else
       return static_cast<To>(v);  // modulo 2^bits, as numpy
-  } else if constexpr (!std::is_same_v<To, double> && std::is_same_v<From, double>) {
-    return static_cast<To>(narrow_to_float(v));  // to float, float16 or bfloat16
+  } else if constexpr (std::is_same_v<From, double> && !std::is_floating_point_v<To>) {
+    return static_cast<To>(narrow_to_float(v));  // to float16 or bfloat16
   } else if constexpr (std::is_same_v<From, bool>) {
     return static_cast<To>(v ? 1.0f : 0.0f);
-  } else if constexpr (std::is_integral_v<From> && !std::is_same_v<To, double> &&
-                       !std::is_same_v<To, float>) {
+  } else if constexpr (std::is_integral_v<From> && !std::is_floating_point_v<To>) {
     return static_cast<To>(narrow_to_float(static_cast<double>(v)));
   } else {
     return static_cast<To>(static_cast<compute_t<From>>(v));
@@ -161,28 +162,35 @@ To parse_value(const KernelContext& ctx, const std::string& text) {
 
 void cast_tensor(const KernelContext& ctx, const Tensor& x, Tensor& y) {
   const std::string what = ctx.prefix() + ctx.input_label(0);
-  dispatch(kAllTypes, x.dtype(), [&](auto from_tag) {
-    using From = typename decltype(from_tag)::type;
-    dispatch(kAllTypes, y.dtype(), [&](auto to_tag) {
-      using To = typename decltype(to_tag)::type;
-      const From* in = x.data<From>();
-      To* out = y.data<To>();
-      if constexpr (std::is_same_v<From, std::string>) {
-        // Serial: a bad string throws, which a parallel loop must not do.
-        for (int64_t i = 0; i < x.numel(); ++i) out[i] = parse_value<To>(ctx, in[i]);
-      } else if constexpr (std::is_same_v<To, std::string>) {
-        map_elements(in, out, x.numel(), [](From v) { return to_string_value(v); }, 100);
-      } else {
-        map_elements(in, out, x.numel(), [](From v) { return convert<To>(v); });
-      }
-    }, what + " target type");
-  }, what);
+  dispatch(
+      kAllTypes, x.dtype(),
+      [&](auto from_tag) {
+        using From = typename decltype(from_tag)::type;
+        dispatch(
+            kAllTypes, y.dtype(),
+            [&](auto to_tag) {
+              using To = typename decltype(to_tag)::type;
+              const From* in = x.data<From>();
+              To* out = y.data<To>();
+              if constexpr (std::is_same_v<From, std::string>) {
+                // Serial: a bad string throws, which a parallel loop must not do.
+                for (int64_t i = 0; i < x.numel(); ++i) out[i] = parse_value<To>(ctx, in[i]);
+              } else if constexpr (std::is_same_v<To, std::string>) {
+                map_elements(
+                    in, out, x.numel(), [](From v) { return to_string_value(v); }, 100);
+              } else {
+                map_elements(in, out, x.numel(), [](From v) { return convert<To>(v); });
+              }
+            },
+            what + " target type");
+      },
+      what);
 }
 
 // Cast before opset 6 named the target type as a string ("FLOAT", "INT64").
 DataType cast_target(const KernelInfo& info) {
-  if (info.opset() < 6 && info.has_attr("to") && info.node().attr("to")->type ==
-                                                       ir::Attribute::Type::kString) {
+  if (info.opset() < 6 && info.has_attr("to") &&
+      info.node().attr("to")->type == ir::Attribute::Type::kString) {
     std::string name = info.attr_string("to");
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const DataType dt = dtype_from_name(name);
@@ -208,9 +216,7 @@ class CastKernel final : public Kernel {
     ctx.set_output(0, to_, x.shape());
   }
 
-  void compute(KernelContext& ctx) const override {
-    cast_tensor(ctx, ctx.input(0), ctx.output(0));
-  }
+  void compute(KernelContext& ctx) const override { cast_tensor(ctx, ctx.input(0), ctx.output(0)); }
 
  private:
   DataType to_;
@@ -231,18 +237,17 @@ class CastLikeKernel final : public Kernel {
     ctx.set_output(0, to, x.shape());
   }
 
-  void compute(KernelContext& ctx) const override {
-    cast_tensor(ctx, ctx.input(0), ctx.output(0));
-  }
+  void compute(KernelContext& ctx) const override { cast_tensor(ctx, ctx.input(0), ctx.output(0)); }
 };
 
 }  // namespace
 
-SKIFF_KERNEL(native, "Cast", 1, 5, CastKernel);  // 1: `to` is a type name string
-SKIFF_KERNEL(native, "Cast", 6, 8, CastKernel);  // 6: `to` is a TensorProto data type
-SKIFF_KERNEL(native, "Cast", 9, 12, CastKernel);  // 9: string
+SKIFF_KERNEL(native, "Cast", 1, 5, CastKernel);    // 1: `to` is a type name string
+SKIFF_KERNEL(native, "Cast", 6, 8, CastKernel);    // 6: `to` is a TensorProto data type
+SKIFF_KERNEL(native, "Cast", 9, 12, CastKernel);   // 9: string
 SKIFF_KERNEL(native, "Cast", 13, 18, CastKernel);  // 13: bfloat16
-SKIFF_KERNEL(native, "Cast", 19, kLatestOpset, CastKernel);  // 19: float8 and `saturate` (unsupported types)
+SKIFF_KERNEL(native, "Cast", 19, kLatestOpset,
+             CastKernel);  // 19: float8 and `saturate` (unsupported types)
 SKIFF_KERNEL(native, "CastLike", 15, 18, CastLikeKernel);
 SKIFF_KERNEL(native, "CastLike", 19, kLatestOpset, CastLikeKernel);  // 19: float8 and `saturate`
 

@@ -25,12 +25,12 @@ namespace skiff {
 // The type arithmetic happens in: 16-bit floats widen to float (and round once
 // on store), everything else computes in its own type.
 template <class T>
-using compute_t = std::conditional_t<std::is_same_v<T, Float16> || std::is_same_v<T, BFloat16>,
-                                     float, T>;
+using compute_t =
+    std::conditional_t<std::is_same_v<T, Float16> || std::is_same_v<T, BFloat16>, float, T>;
 
 template <class T>
-inline constexpr bool is_float_v = std::is_floating_point_v<T> || std::is_same_v<T, Float16> ||
-                                   std::is_same_v<T, BFloat16>;
+inline constexpr bool is_float_v =
+    std::is_floating_point_v<T> || std::is_same_v<T, Float16> || std::is_same_v<T, BFloat16>;
 
 // Float to integer without undefined behaviour: NaN becomes 0, the value is
 // truncated toward zero and saturated to int64 (uint64 for uint64), then
@@ -49,8 +49,8 @@ T float_to_int(F v) {
 }
 
 // Integer arithmetic that wraps modulo 2^bits instead of overflowing (signed
-// overflow is undefined). W is at least unsigned int, so that uint16 * uint16
-// does not overflow through promotion to int.
+// overflow is undefined). wrap_unsigned_t is at least unsigned int, so that
+// uint16 * uint16 does not overflow through promotion to int.
 template <class T>
 using wrap_unsigned_t = std::make_unsigned_t<decltype(T{} + 0u)>;
 template <class T>
@@ -118,12 +118,15 @@ class UnaryKernel final : public Kernel {
   void compute(KernelContext& ctx) const override {
     const Tensor& x = ctx.input(0);
     Tensor& y = ctx.output(0);
-    dispatch(typename Op::Types{}, x.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      using Out = std::conditional_t<Op::kBoolOutput, bool, T>;
-      map_elements(x.data<T>(), y.data<Out>(), x.numel(), [this](T v) { return op_(v); },
-                   Op::kCost);
-    }, ctx.prefix() + ctx.input_label(0));
+    dispatch(
+        typename Op::Types{}, x.dtype(),
+        [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          using Out = std::conditional_t<Op::kBoolOutput, bool, T>;
+          map_elements(
+              x.data<T>(), y.data<Out>(), x.numel(), [this](T v) { return op_(v); }, Op::kCost);
+        },
+        ctx.prefix() + ctx.input_label(0));
   }
 
  private:

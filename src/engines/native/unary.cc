@@ -129,11 +129,11 @@ using IsInf = UnaryKernel<IsInfOp>;
 // Opset 1-5 versions carry `consumed_inputs`, which only described in-place
 // reuse and is ignored. Type lists are the newest version's; older versions
 // accept a subset.
-SKIFF_KERNEL(native, "Abs", 1, 5, Abs);    // 1: float types only, consumed_inputs
-SKIFF_KERNEL(native, "Abs", 6, 12, Abs);   // 6: integer types
+SKIFF_KERNEL(native, "Abs", 1, 5, Abs);              // 1: float types only, consumed_inputs
+SKIFF_KERNEL(native, "Abs", 6, 12, Abs);             // 6: integer types
 SKIFF_KERNEL(native, "Abs", 13, kLatestOpset, Abs);  // 13: bfloat16
 SKIFF_KERNEL(native, "Neg", 1, 5, Neg);
-SKIFF_KERNEL(native, "Neg", 6, 12, Neg);   // 6: signed integer types
+SKIFF_KERNEL(native, "Neg", 6, 12, Neg);             // 6: signed integer types
 SKIFF_KERNEL(native, "Neg", 13, kLatestOpset, Neg);  // 13: bfloat16
 SKIFF_KERNEL(native, "Exp", 1, 5, Exp);
 SKIFF_KERNEL(native, "Exp", 6, 12, Exp);

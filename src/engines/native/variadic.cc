@@ -75,31 +75,35 @@ class VariadicKernel final : public Kernel {
   void compute(KernelContext& ctx) const override {
     Tensor& y = ctx.output(0);
     const size_t n = ctx.num_inputs();
-    dispatch(typename Op::Types{}, y.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      const Op op;
-      T* out = y.data<T>();
-      const Tensor& x0 = ctx.input(0);
-      if (n == 1) {
-        const BroadcastPlan plan({x0.shape()}, y.shape());
-        broadcast_nary(plan, out, [](const T& v) { return v; }, 1, x0.data<T>());
-      } else {
-        const Tensor& x1 = ctx.input(1);
-        const BroadcastPlan first({x0.shape(), x1.shape()}, y.shape());
-        broadcast_binary(first, x0.data<T>(), x1.data<T>(), out, op);
-      }
-      for (size_t i = 2; i < n; ++i) {
-        const Tensor& x = ctx.input(i);
-        const BroadcastPlan plan({y.shape(), x.shape()}, y.shape());
-        broadcast_binary(plan, static_cast<const T*>(out), x.data<T>(), out, op);
-      }
-      if constexpr (Op::kMean) {
-        const compute_t<T> count = static_cast<compute_t<T>>(n);
-        map_elements(out, out, y.numel(), [count](T v) {
-          return static_cast<T>(static_cast<compute_t<T>>(v) / count);
-        });
-      }
-    }, ctx.prefix() + ctx.input_label(0));
+    dispatch(
+        typename Op::Types{}, y.dtype(),
+        [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          const Op op;
+          T* out = y.data<T>();
+          const Tensor& x0 = ctx.input(0);
+          if (n == 1) {
+            const BroadcastPlan plan({x0.shape()}, y.shape());
+            broadcast_nary(
+                plan, out, [](const T& v) { return v; }, 1, x0.data<T>());
+          } else {
+            const Tensor& x1 = ctx.input(1);
+            const BroadcastPlan first({x0.shape(), x1.shape()}, y.shape());
+            broadcast_binary(first, x0.data<T>(), x1.data<T>(), out, op);
+          }
+          for (size_t i = 2; i < n; ++i) {
+            const Tensor& x = ctx.input(i);
+            const BroadcastPlan plan({y.shape(), x.shape()}, y.shape());
+            broadcast_binary(plan, static_cast<const T*>(out), x.data<T>(), out, op);
+          }
+          if constexpr (Op::kMean) {
+            const compute_t<T> count = static_cast<compute_t<T>>(n);
+            map_elements(out, out, y.numel(), [count](T v) {
+              return static_cast<T>(static_cast<compute_t<T>>(v) / count);
+            });
+          }
+        },
+        ctx.prefix() + ctx.input_label(0));
   }
 };
 
@@ -108,8 +112,8 @@ class VariadicKernel final : public Kernel {
 // Opset 1-5 versions carry `consumed_inputs` (in-place hints), ignored.
 SKIFF_KERNEL(native, "Max", 1, 5, VariadicKernel<MaxOp>);
 SKIFF_KERNEL(native, "Max", 6, 7, VariadicKernel<MaxOp>);
-SKIFF_KERNEL(native, "Max", 8, 11, VariadicKernel<MaxOp>);  // 8: numpy broadcasting
-SKIFF_KERNEL(native, "Max", 12, 12, VariadicKernel<MaxOp>);  // 12: integer types
+SKIFF_KERNEL(native, "Max", 8, 11, VariadicKernel<MaxOp>);             // 8: numpy broadcasting
+SKIFF_KERNEL(native, "Max", 12, 12, VariadicKernel<MaxOp>);            // 12: integer types
 SKIFF_KERNEL(native, "Max", 13, kLatestOpset, VariadicKernel<MaxOp>);  // 13: bfloat16
 SKIFF_KERNEL(native, "Min", 1, 5, VariadicKernel<MinOp>);
 SKIFF_KERNEL(native, "Min", 6, 7, VariadicKernel<MinOp>);
@@ -118,7 +122,7 @@ SKIFF_KERNEL(native, "Min", 12, 12, VariadicKernel<MinOp>);
 SKIFF_KERNEL(native, "Min", 13, kLatestOpset, VariadicKernel<MinOp>);
 SKIFF_KERNEL(native, "Sum", 1, 5, VariadicKernel<SumOp>);
 SKIFF_KERNEL(native, "Sum", 6, 7, VariadicKernel<SumOp>);
-SKIFF_KERNEL(native, "Sum", 8, 12, VariadicKernel<SumOp>);  // 8: numpy broadcasting
+SKIFF_KERNEL(native, "Sum", 8, 12, VariadicKernel<SumOp>);             // 8: numpy broadcasting
 SKIFF_KERNEL(native, "Sum", 13, kLatestOpset, VariadicKernel<SumOp>);  // 13: bfloat16
 SKIFF_KERNEL(native, "Mean", 1, 5, VariadicKernel<MeanOp>);
 SKIFF_KERNEL(native, "Mean", 6, 7, VariadicKernel<MeanOp>);

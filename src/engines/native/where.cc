@@ -13,8 +13,7 @@ class WhereKernel final : public Kernel {
     const Tensor& condition = ctx.input(0);
     const Tensor& x = ctx.input(1);
     const Tensor& y = ctx.input(2);
-    if (condition.dtype() != DataType::kBool)
-      ctx.fail(ctx.input_label(0), " must be bool");
+    if (condition.dtype() != DataType::kBool) ctx.fail(ctx.input_label(0), " must be bool");
     if (!dtype_in(kAllTypes, x.dtype()))
       ctx.unsupported(ctx.input_label(1), " has unsupported type ", dtype_name(x.dtype()));
     if (y.dtype() != x.dtype())
@@ -28,11 +27,15 @@ class WhereKernel final : public Kernel {
     const Tensor& y = ctx.input(2);
     Tensor& out = ctx.output(0);
     const BroadcastPlan plan({condition.shape(), x.shape(), y.shape()}, out.shape());
-    dispatch(kAllTypes, x.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      broadcast_nary(plan, out.data<T>(), [](bool c, const T& a, const T& b) -> T { return c ? a : b; },
-                     1, condition.data<bool>(), x.data<T>(), y.data<T>());
-    }, ctx.prefix() + ctx.input_label(1));
+    dispatch(
+        kAllTypes, x.dtype(),
+        [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          broadcast_nary(
+              plan, out.data<T>(), [](bool c, const T& a, const T& b) -> T { return c ? a : b; }, 1,
+              condition.data<bool>(), x.data<T>(), y.data<T>());
+        },
+        ctx.prefix() + ctx.input_label(1));
   }
 };
 
