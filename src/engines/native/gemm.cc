@@ -189,6 +189,70 @@ void scale_c(const GemmArgs& g) {
   }
 }
 
+// One row of C (M == 1: a vector times a matrix, batch-1 fully connected
+// layers): packing B would cost as much as the product, so stream B once.
+// Columns [n0, n1) only.
+inline __attribute__((always_inline)) void gemv_body(const GemmArgs& g, int64_t n0, int64_t n1) {
+  float* c = g.C;
+  auto a = [&](int64_t k) { return g.trans_a ? g.A[k * g.lda] : g.A[k]; };
+  auto finish = [&](int64_t n, float dot) {
+    c[n] = g.beta == 0.0f ? g.alpha * dot : g.alpha * dot + g.beta * c[n];
+  };
+  if (g.trans_b) {
+    // Each C element is a dot product over a contiguous row of B; eight
+    // partial sums let GCC vectorize without reassociating a float sum.
+    for (int64_t n = n0; n < n1; ++n) {
+      const float* b = g.B + n * g.ldb;
+      float part[8] = {};
+      int64_t k = 0;
+      if (!g.trans_a)
+        for (; k + 8 <= g.K; k += 8)
+          for (int j = 0; j < 8; ++j) part[j] += g.A[k + j] * b[k + j];
+      float dot = 0.0f;
+      for (int j = 0; j < 8; ++j) dot += part[j];
+      for (; k < g.K; ++k) dot += a(k) * b[k];
+      finish(n, dot);
+    }
+    return;
+  }
+  constexpr int64_t kChunk = 4096;  // 16 KB of accumulators stay in L1
+  float acc[kChunk];
+  for (int64_t c0 = n0; c0 < n1; c0 += kChunk) {
+    const int64_t len = std::min(kChunk, n1 - c0);
+    std::fill(acc, acc + len, 0.0f);
+    // Four rows of B per pass over the accumulators: a quarter of the
+    // accumulator loads and stores.
+    int64_t k = 0;
+    for (; k + 4 <= g.K; k += 4) {
+      const float a0 = a(k), a1 = a(k + 1), a2 = a(k + 2), a3 = a(k + 3);
+      const float* b0 = g.B + k * g.ldb + c0;
+      const float* b1 = b0 + g.ldb;
+      const float* b2 = b1 + g.ldb;
+      const float* b3 = b2 + g.ldb;
+      for (int64_t j = 0; j < len; ++j) acc[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+    }
+    for (; k < g.K; ++k) {
+      const float ak = a(k);
+      const float* b = g.B + k * g.ldb + c0;
+      for (int64_t j = 0; j < len; ++j) acc[j] += ak * b[j];
+    }
+    for (int64_t j = 0; j < len; ++j) finish(c0 + j, acc[j]);
+  }
+}
+
+void gemv_sse(const GemmArgs& g, int64_t n0, int64_t n1) { gemv_body(g, n0, n1); }
+
+__attribute__((target("avx2,fma"))) void gemv_avx2(const GemmArgs& g, int64_t n0, int64_t n1) {
+  gemv_body(g, n0, n1);
+}
+
+void gemv(const GemmArgs& g, int64_t n0, int64_t n1) {
+  if (has_avx2())
+    gemv_avx2(g, n0, n1);
+  else
+    gemv_sse(g, n0, n1);
+}
+
 void run_serial(const GemmArgs& g) {
   if (has_avx2())
     gemm_avx2(g);
@@ -205,6 +269,14 @@ void run(const GemmArgs& g) {
   if (g.M <= 0 || g.N <= 0) return;
   if (g.K <= 0 || g.alpha == 0.0f) return scale_c(g);
   const int64_t threads = g.threaded ? max_threads() : 1;
+  if (g.M == 1) {
+    const int64_t cost = g.K + 1;
+    if (threads > 1)
+      parallel_for(g.N, cost, [&](int64_t n0, int64_t n1) { gemv(g, n0, n1); });
+    else
+      gemv(g, 0, g.N);
+    return;
+  }
   const bool split_m = g.M >= g.N;
   const int64_t extent = split_m ? g.M : g.N;
   const int64_t blocks = std::min<int64_t>(threads, extent / 16);
