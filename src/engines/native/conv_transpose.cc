@@ -123,6 +123,7 @@ class ConvTransposeKernel final : public Kernel {
   Window window(const KernelContext& ctx, const Shape& in, const Shape& kernel) const {
     const size_t rank = in.size();
     check_window_attrs(ctx, attrs_, rank);
+    check_kernel(ctx, kernel);
     Window w;
     w.in.assign(rank, 0);
     w.out = in;
