@@ -99,8 +99,9 @@ class RangeKernel final : public Kernel {
     Tensor& y = ctx.output(0);
     dispatch(kRangeTypes, y.dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
-      // Wide enough to hold start + i * delta exactly for every i in range.
-      using Wide = std::conditional_t<std::is_floating_point_v<T>, double, int64_t>;
+      // Integers step in uint64 arithmetic: i * delta may overflow int64
+      // on its way although start + i * delta lies in [start, limit).
+      using Wide = std::conditional_t<std::is_floating_point_v<T>, double, uint64_t>;
       const auto start = static_cast<Wide>(ctx.input(0).data<T>()[0]);
       const auto delta = static_cast<Wide>(ctx.input(2).data<T>()[0]);
       T* out = y.data<T>();
