@@ -139,7 +139,7 @@ class TfIdfVectorizerKernel final : public Kernel {
     float* out = y.data<float>();
     std::fill(out, out + y.numel(), 0.0f);
     // Skips longer than the row find no n-gram beyond unigrams.
-    const int64_t max_distance = std::min(max_skip_count_ + 1, std::max<int64_t>(row_size, 1));
+    const int64_t max_distance = std::min(max_skip_count_, std::max<int64_t>(row_size - 1, 0)) + 1;
     const int64_t cost = std::min<int64_t>(row_size, 1 << 20) * std::min<int64_t>(max_distance, 64) * 20;
     auto run = [&](const auto& trie, const auto* data) {
       parallel_for(rows, cost, [&](int64_t b, int64_t e) {
@@ -166,8 +166,9 @@ class TfIdfVectorizerKernel final : public Kernel {
     int64_t first_length = min_gram_length_;
     for (int64_t distance = 1; distance <= max_distance; ++distance) {
       for (int64_t start = 0; start < row_size; ++start) {
-        // The shortest wanted n-gram must fit in the row.
-        if (start + distance * (first_length - 1) >= row_size) break;
+        // The shortest wanted n-gram must fit in the row (divided, not
+        // multiplied: min_gram_length comes from the model and may be huge).
+        if (first_length - 1 > (row_size - 1 - start) / distance) break;
         int32_t node = 0;
         for (int64_t n = 1, at = start; n <= max_gram_length_ && at < row_size; ++n, at += distance) {
           node = trie.child(node, row[at]);

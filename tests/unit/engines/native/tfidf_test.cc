@@ -94,6 +94,9 @@ TEST(TfIdfVectorizer, EmptyRowsGiveZeros) {
   EXPECT_EQ(values<float>(out[0]), std::vector<float>(21, 0.0f));
   auto shorter = run_op(tfidf("TF", 2, 2, 5), {make<int32_t>({1}, {5})});
   EXPECT_EQ(values<float>(shorter[0]), std::vector<float>(7, 0.0f));
+  const int64_t huge = int64_t{1} << 62;
+  auto longer = run_op(tfidf("TF", huge, huge, huge), {make<int32_t>({12}, kRow)});
+  EXPECT_EQ(values<float>(longer[0]), std::vector<float>(7, 0.0f));
 }
 
 ErrorCode code_of(const OpSpec& spec, const Tensor& x) {
