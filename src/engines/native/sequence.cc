@@ -194,13 +194,14 @@ class ConcatFromSequenceKernel final : public Kernel {
     const Value& seq = sequence_input(ctx, 0);
     if (seq.sequence.empty()) ctx.fail("cannot concatenate an empty sequence");
     std::vector<Tensor> items = seq.sequence;
-    const Tensor& first = items[0];
+    const Tensor first = items[0];
     const int64_t out_rank = first.rank() + (new_axis_ ? 1 : 0);
     const int64_t axis = normalize_axis(axis_, out_rank);
     if (new_axis_)
       for (auto& t : items) {
         Shape s = t.shape();
-        if (t.rank() != first.rank()) ctx.fail("sequence items have different ranks");
+        if (t.rank() != first.rank())
+          ctx.fail("sequence items have different ranks: ", t.str(), " vs ", first.str());
         s.insert(s.begin() + axis, 1);
         t = t.reshaped(s);
       }

@@ -65,7 +65,10 @@ TEST(Gemm, AlphaBetaAndBlockEdgesMatchReference) {
   // Sizes across the kMc/kKc/panel boundaries.
   check_gemm(false, false, 130, 50, 300, 0.5f, 2.0f, false);
   check_gemm(true, true, 121, 33, 257, -1.5f, 1.0f, false);
-  check_gemm(false, true, 6, 3100, 20, 1.0f, 0.25f, true);
+  check_gemm(false, true, 6, 3100, 20, 1.0f, 0.25f, false);
+  check_gemm(false, false, 1, 1100, 300, 1.5f, 0.5f, false);  // gemv, both layouts
+  check_gemm(true, true, 1, 70, 301, 1.0f, 0.0f, false);
+  check_gemm(false, true, 1, 1000, 2049, 1.0f, 0.0f, false);
   check_gemm(true, false, 250, 17, 513, 2.0f, 0.0f, true);
 }
 
