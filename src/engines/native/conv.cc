@@ -82,13 +82,29 @@ void conv_depthwise(const ConvGeometry& g, const T* x, const T* weights, const T
 }
 
 // gemm on whatever type T is: the blocked float kernel or the generic one.
+// C has row stride ldc (a tile of the output planes).
 template <class T>
-void conv_gemm(int64_t M, int64_t N, int64_t K, const T* A, const T* B, float beta, T* C,
-               bool threaded) {
+void conv_gemm(int64_t M, int64_t N, int64_t K, const T* A, const T* B, int64_t ldb, float beta,
+               T* C, int64_t ldc, bool threaded) {
   if constexpr (std::is_same_v<T, float>)
-    (threaded ? gemm : gemm_serial)(false, false, M, N, K, 1.0f, A, K, B, N, beta, C, N);
+    (threaded ? gemm : gemm_serial)(false, false, M, N, K, 1.0f, A, K, B, ldb, beta, C, ldc);
   else
-    gemm_generic<T>(false, false, M, N, K, 1.0, A, K, B, N, beta, C, N);
+    gemm_generic<T>(false, false, M, N, K, 1.0, A, K, B, ldb, beta, C, ldc);
+}
+
+// The column matrix is built for a band of output rows (along the first
+// spatial dim) at a time, so its buffer stays near kColumnBudget elements
+// however large the image: a 3x3 conv over 256 channels at 112x112 would
+// otherwise need a 115 MB matrix.
+constexpr int64_t kColumnBudget = int64_t{1} << 20;
+
+// The window restricted to output rows [row0, row0 + rows) of spatial dim 0;
+// shifting the leading pad makes im2col start at row0.
+Window row_band(const Window& w, int64_t row0, int64_t rows) {
+  Window band = w;
+  band.out[0] = rows;
+  band.pad_begin[0] = w.pad_begin[0] - row0 * w.strides[0];
+  return band;
 }
 
 template <class T>
@@ -96,20 +112,30 @@ void conv_general(const ConvGeometry& g, const T* x, const T* weights, const T* 
   const int64_t cg = g.channels / g.group, mg = g.out_channels / g.group;
   const int64_t in_size = g.window.in_size(), out_size = g.window.out_size();
   const int64_t k = cg * g.window.kernel_size();
+  const int64_t row_size = out_size / std::max<int64_t>(1, g.window.out[0]);  // one output row
+  const int64_t band_rows = std::clamp<int64_t>(kColumnBudget / std::max<int64_t>(1, k * row_size), 1,
+                                                std::max<int64_t>(1, g.window.out[0]));
   const int64_t tasks = g.batch * g.group;
   // Many independent (image, group) products: one per thread, each with its
   // own column buffer. Otherwise threads work inside im2col and gemm.
   const bool outer = max_threads() > 1 && tasks >= max_threads();
-  const int64_t col_size = g.pointwise ? 0 : k * out_size;
+  const int64_t col_size = g.pointwise ? 0 : checked_mul(k, band_rows * row_size);
   std::vector<T> cols(static_cast<size_t>(checked_mul(col_size, outer ? max_threads() : 1)));
   auto task = [&](int64_t t, T* col, bool threaded) {
     const int64_t n = t / g.group, grp = t % g.group;
     const T* image = x + (n * g.channels + grp * cg) * in_size;
+    const T* w = weights + grp * mg * k;
     T* out = y + (n * g.out_channels + grp * mg) * out_size;
     if (bias) fill_bias(bias + grp * mg, mg, out_size, out);
-    if (!g.pointwise) im2col(g.window, cg, image, col, threaded);
-    conv_gemm<T>(mg, out_size, k, weights + grp * mg * k, g.pointwise ? image : col,
-                 bias ? 1.0f : 0.0f, out, threaded);
+    const float beta = bias ? 1.0f : 0.0f;
+    if (g.pointwise) return conv_gemm<T>(mg, out_size, k, w, image, out_size, beta, out, out_size, threaded);
+    for (int64_t row0 = 0; row0 < g.window.out[0]; row0 += band_rows) {
+      const int64_t rows = std::min(band_rows, g.window.out[0] - row0);
+      const int64_t cols_in_band = rows * row_size;
+      im2col(row_band(g.window, row0, rows), cg, image, col, threaded);
+      conv_gemm<T>(mg, cols_in_band, k, w, col, cols_in_band, beta, out + row0 * row_size, out_size,
+                   threaded);
+    }
   };
   if (outer) {
     parallel_for(tasks, mg * out_size * k, [&](int64_t t0, int64_t t1) {

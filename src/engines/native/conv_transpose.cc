@@ -123,6 +123,7 @@ class ConvTransposeKernel final : public Kernel {
   Window window(const KernelContext& ctx, const Shape& in, const Shape& kernel) const {
     const size_t rank = in.size();
     check_window_attrs(ctx, attrs_, rank);
+    check_kernel(ctx, kernel);
     Window w;
     w.in.assign(rank, 0);
     w.out = in;
@@ -149,8 +150,10 @@ class ConvTransposeKernel final : public Kernel {
       if (!wanted.empty() || same) {
         const int64_t target = wanted.empty() ? in[i] * stride : wanted[i];
         const int64_t total = full - target;
-        const bool upper = attrs_.auto_pad == AutoPad::kSameUpper;
-        w.pad_begin[i] = upper ? total / 2 : total - total / 2;
+        // Floor division, as in the spec's (Python) formula: a negative
+        // total (output_shape beyond the natural size) grows the end.
+        const int64_t half = im2col_detail::floor_div(total, 2);
+        w.pad_begin[i] = attrs_.auto_pad == AutoPad::kSameUpper ? half : total - half;
         w.pad_end[i] = total - w.pad_begin[i];
       } else if (attrs_.auto_pad == AutoPad::kNotSet && !attrs_.pads.empty()) {
         w.pad_begin[i] = attrs_.pads[i];

@@ -122,63 +122,36 @@ float* scratch(size_t floats) {
   return buffer.data.get();
 }
 
-// The blocked driver for one micro-kernel shape. `micro` computes one
-// MR x NR tile: micro(kc, packed_a, packed_b, mr, nr, alpha, beta, c, ldc).
+// The blocked driver for one micro-kernel shape, single-threaded (run()
+// splits C between threads). `micro` computes one MR x NR tile:
+// micro(kc, packed_a, packed_b, mr, nr, alpha, beta, c, ldc).
 template <int MR, int NR, class Micro>
 inline __attribute__((always_inline)) void gemm_blocked(const GemmArgs& g, Micro micro) {
   const int64_t nc_max = std::min(kNc, (g.N + NR - 1) / NR * NR);
   const int64_t kc_max = std::min(kKc, g.K);
-  const int64_t m_padded = (g.M + MR - 1) / MR * MR;
-  float* packed_b = scratch(static_cast<size_t>(nc_max * kc_max + m_padded * kc_max));
+  const int64_t mc_max = std::min(kMc, (g.M + MR - 1) / MR * MR);
+  float* packed_b = scratch(static_cast<size_t>((nc_max + mc_max) * kc_max));
   float* packed_a = packed_b + nc_max * kc_max;
-  const int64_t threads = g.threaded ? max_threads() : 1;
-
   for (int64_t n0 = 0; n0 < g.N; n0 += kNc) {
     const int64_t nc = std::min(kNc, g.N - n0);
-    const int64_t b_panels = (nc + NR - 1) / NR;
     for (int64_t k0 = 0; k0 < g.K; k0 += kKc) {
       const int64_t kc = std::min(kKc, g.K - k0);
       // The first slice applies beta; later slices accumulate into C.
       const float beta = k0 == 0 ? g.beta : 1.0f;
-      auto pack_b = [&](int64_t p0, int64_t p1) {
-        for (int64_t p = p0; p < p1; ++p)
-          pack_b_panel<NR>(g.trans_b, g.B, g.ldb, k0, kc, n0 + p * NR,
-                           std::min<int64_t>(NR, nc - p * NR), packed_b + p * NR * kc);
-      };
-      auto pack_a_rows = [&](int64_t p0, int64_t p1) {
-        pack_a<MR>(g.trans_a, g.A, g.lda, p0 * MR, std::min(p1 * MR, g.M) - p0 * MR, k0, kc,
-                   packed_a + p0 * MR * kc);
-      };
-      const int64_t a_panels = m_padded / MR;
-      // Tasks: kMc-row blocks x column chunks, enough of them to feed every
-      // thread even when M is small.
-      const int64_t m_blocks = (g.M + kMc - 1) / kMc;
-      const int64_t n_chunks = std::min(b_panels, std::max<int64_t>(1, (threads * 2 + m_blocks - 1) / m_blocks));
-      const int64_t panels_per_chunk = (b_panels + n_chunks - 1) / n_chunks;
-      auto compute = [&](int64_t t0, int64_t t1) {
-        for (int64_t t = t0; t < t1; ++t) {
-          const int64_t mb = t / n_chunks, nb = t % n_chunks;
-          const int64_t m_begin = mb * kMc, m_end = std::min(g.M, m_begin + kMc);
-          const int64_t p_begin = nb * panels_per_chunk;
-          const int64_t p_end = std::min(b_panels, p_begin + panels_per_chunk);
-          for (int64_t p = p_begin; p < p_end; ++p) {
-            const int64_t n = p * NR;
-            const int64_t nr = std::min<int64_t>(NR, nc - n);
-            const float* pb = packed_b + p * NR * kc;
-            for (int64_t m = m_begin; m < m_end; m += MR)
-              micro(kc, packed_a + m * kc, pb, std::min<int64_t>(MR, g.M - m), nr, g.alpha, beta,
-                    g.C + m * g.ldc + n0 + n, g.ldc);
-          }
+      for (int64_t p = 0; p * NR < nc; ++p)
+        pack_b_panel<NR>(g.trans_b, g.B, g.ldb, k0, kc, n0 + p * NR,
+                         std::min<int64_t>(NR, nc - p * NR), packed_b + p * NR * kc);
+      for (int64_t m0 = 0; m0 < g.M; m0 += kMc) {
+        const int64_t mc = std::min(kMc, g.M - m0);
+        pack_a<MR>(g.trans_a, g.A, g.lda, m0, mc, k0, kc, packed_a);
+        // B micro-panel outer: it stays in L1 while the A block (L2) streams.
+        for (int64_t n = 0; n < nc; n += NR) {
+          const float* pb = packed_b + n * kc;
+          for (int64_t m = 0; m < mc; m += MR)
+            micro(kc, packed_a + m * kc, pb, std::min<int64_t>(MR, mc - m),
+                  std::min<int64_t>(NR, nc - n), g.alpha, beta,
+                  g.C + (m0 + m) * g.ldc + n0 + n, g.ldc);
         }
-      };
-      if (threads > 1) {
-        parallel_for(b_panels, kc * NR, pack_b);
-        parallel_for(a_panels, kc * MR, pack_a_rows);
-        parallel_for(m_blocks * n_chunks, kMc * panels_per_chunk * NR * kc, compute);
-      } else {
-        pack_b(0, b_panels);
-        pack_a_rows(0, a_panels);
-        compute(0, m_blocks * n_chunks);
       }
     }
   }
@@ -216,13 +189,118 @@ void scale_c(const GemmArgs& g) {
   }
 }
 
-void run(const GemmArgs& g) {
-  if (g.M <= 0 || g.N <= 0) return;
-  if (g.K <= 0 || g.alpha == 0.0f) return scale_c(g);
+// One row of C (M == 1: a vector times a matrix, batch-1 fully connected
+// layers): packing B would cost as much as the product, so stream B once.
+// Columns [n0, n1) only.
+inline __attribute__((always_inline)) void gemv_body(const GemmArgs& g, int64_t n0, int64_t n1) {
+  float* c = g.C;
+  auto a = [&](int64_t k) { return g.trans_a ? g.A[k * g.lda] : g.A[k]; };
+  auto finish = [&](int64_t n, float dot) {
+    c[n] = g.beta == 0.0f ? g.alpha * dot : g.alpha * dot + g.beta * c[n];
+  };
+  if (g.trans_b) {
+    // Each C element is a dot product over a contiguous row of B; eight
+    // partial sums let GCC vectorize without reassociating a float sum.
+    for (int64_t n = n0; n < n1; ++n) {
+      const float* b = g.B + n * g.ldb;
+      float part[8] = {};
+      int64_t k = 0;
+      if (!g.trans_a)
+        for (; k + 8 <= g.K; k += 8)
+          for (int j = 0; j < 8; ++j) part[j] += g.A[k + j] * b[k + j];
+      float dot = 0.0f;
+      for (int j = 0; j < 8; ++j) dot += part[j];
+      for (; k < g.K; ++k) dot += a(k) * b[k];
+      finish(n, dot);
+    }
+    return;
+  }
+  constexpr int64_t kChunk = 4096;  // 16 KB of accumulators stay in L1
+  float acc[kChunk];
+  for (int64_t c0 = n0; c0 < n1; c0 += kChunk) {
+    const int64_t len = std::min(kChunk, n1 - c0);
+    std::fill(acc, acc + len, 0.0f);
+    // Four rows of B per pass over the accumulators: a quarter of the
+    // accumulator loads and stores.
+    int64_t k = 0;
+    for (; k + 4 <= g.K; k += 4) {
+      const float a0 = a(k), a1 = a(k + 1), a2 = a(k + 2), a3 = a(k + 3);
+      const float* b0 = g.B + k * g.ldb + c0;
+      const float* b1 = b0 + g.ldb;
+      const float* b2 = b1 + g.ldb;
+      const float* b3 = b2 + g.ldb;
+      for (int64_t j = 0; j < len; ++j) acc[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+    }
+    for (; k < g.K; ++k) {
+      const float ak = a(k);
+      const float* b = g.B + k * g.ldb + c0;
+      for (int64_t j = 0; j < len; ++j) acc[j] += ak * b[j];
+    }
+    for (int64_t j = 0; j < len; ++j) finish(c0 + j, acc[j]);
+  }
+}
+
+void gemv_sse(const GemmArgs& g, int64_t n0, int64_t n1) { gemv_body(g, n0, n1); }
+
+__attribute__((target("avx2,fma"))) void gemv_avx2(const GemmArgs& g, int64_t n0, int64_t n1) {
+  gemv_body(g, n0, n1);
+}
+
+void gemv(const GemmArgs& g, int64_t n0, int64_t n1) {
+  if (has_avx2())
+    gemv_avx2(g, n0, n1);
+  else
+    gemv_sse(g, n0, n1);
+}
+
+void run_serial(const GemmArgs& g) {
   if (has_avx2())
     gemm_avx2(g);
   else
     gemm_sse(g);
+}
+
+// Threads split C into one block each (along its longer side) and run the
+// serial gemm on it: one parallel region and no barrier inside, which keeps
+// a busy machine (threads descheduled at a barrier) from stalling the rest.
+// Each thread packs the whole of the operand it shares; that costs K x N (or
+// M x K) against M x N x K / threads of arithmetic.
+void run(const GemmArgs& g) {
+  if (g.M <= 0 || g.N <= 0) return;
+  if (g.K <= 0 || g.alpha == 0.0f) return scale_c(g);
+  const int64_t threads = g.threaded ? max_threads() : 1;
+  if (g.M == 1) {
+    const int64_t cost = g.K + 1;
+    if (threads > 1)
+      parallel_for(g.N, cost, [&](int64_t n0, int64_t n1) { gemv(g, n0, n1); });
+    else
+      gemv(g, 0, g.N);
+    return;
+  }
+  const bool split_m = g.M >= g.N;
+  const int64_t extent = split_m ? g.M : g.N;
+  const int64_t blocks = std::min<int64_t>(threads, extent / 16);
+  if (blocks <= 1 || g.M * g.N * g.K < (int64_t{1} << 18)) return run_serial(g);
+  // Ceiling division, then whole 16-wide panels: the blocks must cover the
+  // whole extent (flooring here once dropped the last column of C).
+  const int64_t step = ((extent + blocks - 1) / blocks + 15) / 16 * 16;
+  parallel_for(blocks, g.M * g.N * g.K / blocks, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; ++b) {
+      const int64_t begin = b * step, end = std::min(extent, begin + step);
+      if (begin >= end) continue;
+      GemmArgs part = g;
+      if (split_m) {
+        part.M = end - begin;
+        part.A = g.trans_a ? g.A + begin : g.A + begin * g.lda;
+        part.C = g.C + begin * g.ldc;
+      } else {
+        part.N = end - begin;
+        part.B = g.trans_b ? g.B + begin * g.ldb : g.B + begin;
+        part.C = g.C + begin;
+      }
+      run_serial(part);
+    }
+  });
 }
 
 }  // namespace

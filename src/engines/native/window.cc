@@ -67,10 +67,16 @@ void check_window_attrs(const KernelContext& ctx, const WindowAttrs& attrs, size
   check_len(attrs.pads, 2 * rank, "pads");
 }
 
+void check_kernel(const KernelContext& ctx, const Shape& kernel) {
+  for (int64_t k : kernel)
+    if (k <= 0) ctx.fail("kernel dims must be positive, got ", shape_str(kernel));
+}
+
 Window resolve_window(const KernelContext& ctx, const WindowAttrs& attrs, const Shape& in,
                       const Shape& kernel) {
   const size_t rank = in.size();
   check_window_attrs(ctx, attrs, rank);
+  check_kernel(ctx, kernel);
   Window w;
   w.in = in;
   w.kernel = kernel;

@@ -46,6 +46,9 @@ Window resolve_window(const KernelContext& ctx, const WindowAttrs& attrs, const 
 // against kMaxWindowRank); resolve_window calls it.
 void check_window_attrs(const KernelContext& ctx, const WindowAttrs& attrs, size_t rank);
 
+// Fails unless every kernel dim is positive (W may have zero-sized dims).
+void check_kernel(const KernelContext& ctx, const Shape& kernel);
+
 // [N, C, spatial...] -> spatial dims, after checking the rank is at least 3.
 Shape spatial_dims(const KernelContext& ctx, size_t input, int64_t min_rank = 3);
 

@@ -118,6 +118,12 @@ TEST(Conv, OneAndThreeDimensionsMatchReference) {
   check_conv({{2, 3, 9}, {3, 1, 3}, 3, {}, {}, {1, 1}});  // 1-D depthwise: general path
 }
 
+TEST(Conv, LargeImagesAreProcessedInBandsOfRows) {
+  // Column matrices beyond the budget are built a band of rows at a time.
+  check_conv({{1, 128, 70, 30}, {4, 128, 3, 3}, 1, {}, {}, {1, 1, 1, 1}});
+  check_conv({{1, 600, 2000}, {2, 600, 3}, 1, {}, {2}, {3, 1}});
+}
+
 TEST(Conv, AutoPadMatchesExplicitPads) {
   // 7 wide, kernel 4, stride 2 -> out 4, total pad 3+... computed by hand.
   ConvCase c{{1, 2, 7, 8}, {3, 2, 4, 3}, 1, {2, 2}, {}, {}};
