@@ -11,6 +11,7 @@
 #include "core/value.h"
 #include "engines/kernel.h"
 #include "ir/graph.h"
+#include "runtime/memory_plan.h"
 
 namespace skiff::runtime {
 
@@ -31,6 +32,8 @@ class Plan {
 
   const ir::Graph& graph() const { return graph_; }
   const std::vector<std::string>& captured_names() const { return captured_names_; }
+  // Input-shape signatures whose memory pattern is cached (bounded).
+  size_t cached_memory_patterns() const { return patterns_->size(); }
 
   // Runs with `inputs` in the order of graph().inputs. Outputs follow
   // graph().outputs. Outputs never alias the caller's inputs or the model's
@@ -60,6 +63,10 @@ class Plan {
   std::vector<int> captured_slots_;
   std::vector<int> output_slots_;
   std::vector<Step> steps_;
+  // Memory patterns by input-shape signature, and the arenas they use:
+  // internally synchronised, so run() stays const and thread-safe.
+  std::unique_ptr<PatternCache> patterns_ = std::make_unique<PatternCache>(kDefaultPatternCapacity);
+  std::unique_ptr<ArenaPool> arenas_ = std::make_unique<ArenaPool>();
 };
 
 }  // namespace skiff::runtime
