@@ -50,5 +50,6 @@ int cmd_run(const std::vector<std::string>& args);
 int cmd_test(const std::vector<std::string>& args);
 int cmd_inspect(const std::vector<std::string>& args);
 int cmd_version(const std::vector<std::string>& args);
+int cmd_operators(const std::vector<std::string>& args);
 
 }  // namespace skiff::cli

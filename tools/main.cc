@@ -14,6 +14,7 @@ Commands:
   test PATH...   run ONNX test-data cases (model.onnx + test_data_set_*)
   inspect MODEL  show inputs, outputs, opsets, op histogram, missing kernels
   version        version, git commit, compiler, build flags, CPU features
+  operators      the ops skiff has kernels for, by domain and opset range
 
 Run `skiff <command> --help` for a command's options.
 
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
     if (command == "test") return cmd_test(args);
     if (command == "inspect") return cmd_inspect(args);
     if (command == "version" || command == "--version") return cmd_version(args);
+    if (command == "operators") return cmd_operators(args);
     std::cerr << "skiff: unknown command '" << command << "' (see skiff --help)\n";
     return kExitUsage;
   } catch (const UsageError& e) {

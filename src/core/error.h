@@ -1,34 +1,13 @@
-// skiff::Error: the one exception type the library throws. Its code says what
-// kind of failure it is (the CLI maps codes to exit statuses); its message
-// names the model, node, op, input and shapes involved.
+// skiff::Error and ErrorCode are public (<skiff/types.h>); this adds the
+// helpers the library uses to build messages and throw.
 #pragma once
 
 #include <sstream>
-#include <stdexcept>
-#include <string>
 #include <utility>
 
+#include "skiff/types.h"
+
 namespace skiff {
-
-enum class ErrorCode : int {
-  kInvalidModel = 1,  // the model file is unreadable, malformed or inconsistent
-  kUnsupported = 2,   // a valid model uses an op, type or feature skiff lacks
-  kInvalidInput = 3,  // the caller's inputs do not fit the model
-  kRuntime = 4,       // a kernel failed on valid-looking data (bad index, ...)
-  kIO = 5,            // a file could not be read or written
-  kInternal = 6,      // a broken invariant: a bug in skiff
-};
-
-const char* error_code_name(ErrorCode code);
-
-class Error : public std::runtime_error {
- public:
-  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
-  ErrorCode code() const noexcept { return code_; }
-
- private:
-  ErrorCode code_;
-};
 
 // Concatenates anything that has an ostream operator<<.
 template <class... Args>

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-namespace skiff {
+#include "skiff/types.h"
 
-using Shape = std::vector<int64_t>;
+namespace skiff {
 
 // "[1,3,224,224]"
 std::string shape_str(const Shape& shape);

@@ -46,7 +46,9 @@ const Attribute* Node::attr(const std::string& attr_name) const {
 std::string Node::label() const {
   std::string s = op_type + " node";
   if (!name.empty()) s += " '" + name + "'";
-  else if (!outputs.empty()) s += " producing '" + outputs[0] + "'";
+  else
+    for (const auto& out : outputs)
+      if (!out.empty()) return s + " producing '" + out + "'";
   return s;
 }
 

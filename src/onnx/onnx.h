@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/value.h"
 #include "ir/graph.h"
@@ -32,6 +33,8 @@ void write_value_file(const std::string& path, const Value& value, const std::st
 int schema_since_version(const std::string& domain, const std::string& op, int64_t opset);
 // True for the domains whose schemas skiff knows (ai.onnx, ai.onnx.ml, ...).
 bool is_standard_domain(const std::string& domain);
+// Every op name ONNX defines in `domain`, sorted (deprecated ops excluded).
+std::vector<std::string> schema_ops(const std::string& domain);
 // The onnx package version the schemas come from, and its latest opset.
 const char* schema_onnx_version();
 int schema_max_opset();

@@ -53,6 +53,15 @@ int schema_since_version(const std::string& domain, const std::string& op, int64
   return best;
 }
 
+std::vector<std::string> schema_ops(const std::string& domain) {
+  std::vector<std::string> names;
+  for (const auto& row : kSchemas)
+    if (domain == row.domain && !row.deprecated &&
+        (names.empty() || names.back() != row.op))
+      names.push_back(row.op);
+  return names;
+}
+
 const char* schema_onnx_version() { return SKIFF_ONNX_VERSION; }
 int schema_max_opset() { return SKIFF_ONNX_MAX_OPSET; }
 

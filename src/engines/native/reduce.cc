@@ -107,7 +107,10 @@ inline int64_t block_base(const Geometry& g, int64_t b) {
   return off;
 }
 
+constexpr int kLanes = 8;
+
 // out[o] = fin(fold(combine, init, map(x, o) for x reduced into o), o).
+// `combine` must be associative: partial folds are combined with it.
 template <class A, class T, class Out, class Map, class Combine, class Fin>
 void reduce_loop(const T* in, Out* out, const Geometry& g, A init, Map map, Combine combine,
                  Fin fin) {
@@ -123,11 +126,19 @@ void reduce_loop(const T* in, Out* out, const Geometry& g, A init, Map map, Comb
     parallel_for(g.out_numel, nr * n, [&](int64_t begin, int64_t end) {
       for (int64_t o = begin; o < end; ++o) {
         const T* base = in + block_base(g, o);
-        A acc = init;
+        // Independent partial results: the lanes vectorize, and a long float
+        // sum loses less precision than with one running accumulator.
+        A part[kLanes];
+        std::fill(part, part + kLanes, init);
         for (int64_t r = 0; r < nr; ++r) {
           const T* p = base + roffs[r];
-          for (int64_t i = 0; i < n; ++i) acc = combine(acc, map(p[i], o));
+          int64_t i = 0;
+          for (; i + kLanes <= n; i += kLanes)
+            for (int l = 0; l < kLanes; ++l) part[l] = combine(part[l], map(p[i + l], o));
+          for (; i < n; ++i) part[0] = combine(part[0], map(p[i], o));
         }
+        A acc = part[0];
+        for (int l = 1; l < kLanes; ++l) acc = combine(acc, part[l]);
         out[o] = fin(acc, o);
       }
     });

@@ -46,8 +46,16 @@ void softmax_block(SoftmaxKind kind, const T* x, T* y, int64_t n, int64_t inner,
   for (int64_t k = 0; k < inner; ++k)
     if (std::isinf(max[k]) && max[k] < 0) max[k] = 0;
   std::fill(sum, sum + inner, A(0));
+  // When y holds the compute type, exp is stored on the way and only scaled
+  // afterwards; 16-bit outputs recompute it rather than round it twice.
+  constexpr bool kKeepExp = std::is_same_v<T, A>;
+  const bool keep = kKeepExp && kind == SoftmaxKind::kSoftmax;
   for (int64_t j = 0; j < n; ++j)
-    for (int64_t k = 0; k < inner; ++k) sum[k] += std::exp(static_cast<A>(x[j * inner + k]) - max[k]);
+    for (int64_t k = 0; k < inner; ++k) {
+      const A e = std::exp(static_cast<A>(x[j * inner + k]) - max[k]);
+      sum[k] += e;
+      if (keep) y[j * inner + k] = static_cast<T>(e);
+    }
   if (kind == SoftmaxKind::kLogSoftmax) {
     for (int64_t k = 0; k < inner; ++k) sum[k] = max[k] + std::log(sum[k]);
     for (int64_t j = 0; j < n; ++j)
@@ -56,6 +64,11 @@ void softmax_block(SoftmaxKind kind, const T* x, T* y, int64_t n, int64_t inner,
     return;
   }
   for (int64_t k = 0; k < inner; ++k) sum[k] = A(1) / sum[k];
+  if (keep) {
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t k = 0; k < inner; ++k) y[j * inner + k] = static_cast<T>(y[j * inner + k] * sum[k]);
+    return;
+  }
   for (int64_t j = 0; j < n; ++j)
     for (int64_t k = 0; k < inner; ++k)
       y[j * inner + k] = static_cast<T>(std::exp(static_cast<A>(x[j * inner + k]) - max[k]) * sum[k]);

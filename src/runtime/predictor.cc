@@ -1,0 +1,190 @@
+// The public Predictor: a compiled Plan behind the API of <skiff/skiff.h>.
+#include <omp.h>
+
+#include <unordered_map>
+
+#include "build_info_config.h"
+#include "onnx/onnx.h"
+#include "runtime/plan.h"
+#include "skiff/skiff.h"
+
+namespace skiff {
+
+Config::Config(std::string model_path) : model_path_(std::move(model_path)) {}
+
+Config Config::from_bytes(const void* data, size_t size) {
+  Config c;
+  c.model_bytes_.assign(static_cast<const char*>(data), size);
+  return c;
+}
+
+Config& Config::threads(int count) {
+  if (count < 0) fail(ErrorCode::kInvalidInput, "Config::threads: count must be >= 0, got ", count);
+  threads_ = count;
+  return *this;
+}
+
+struct Predictor::Impl {
+  Config config;
+  ir::Model model;
+  std::shared_ptr<const runtime::Plan> plan;
+  std::vector<TensorInfo> inputs, outputs;
+  std::unordered_map<std::string, size_t> input_index, output_index;
+  std::string label;  // for messages
+};
+
+namespace {
+
+TensorInfo tensor_info(const ir::ValueInfo& vi) {
+  TensorInfo info;
+  info.name = vi.name;
+  if (vi.type.kind == ir::TypeInfo::Kind::kTensor) {
+    info.dtype = vi.type.dtype;
+    if (vi.type.shape) {
+      info.rank_known = true;
+      for (const auto& d : *vi.type.shape) {
+        info.shape.push_back(d.known() ? d.value : -1);
+        info.dim_names.push_back(d.param);
+      }
+    }
+  }
+  return info;
+}
+
+}  // namespace
+
+Predictor::Predictor(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+Predictor::~Predictor() = default;
+
+std::unique_ptr<Predictor> Predictor::create(const Config& config) {
+  auto impl = std::make_shared<Impl>();
+  impl->config = config;
+  if (!config.model_bytes().empty()) {
+    impl->label = "<memory>";
+    impl->model = onnx::load_model_from_bytes(config.model_bytes().data(), config.model_bytes().size(), "", impl->label);
+  } else if (!config.model_path().empty()) {
+    impl->label = config.model_path();
+    impl->model = onnx::load_model(config.model_path());
+  } else {
+    fail(ErrorCode::kInvalidInput, "Config names no model (give a path or bytes)");
+  }
+  try {
+    impl->plan = runtime::Plan::compile(impl->model.graph, impl->model.opsets, runtime::PlanOptions{});
+  } catch (const Error& e) {
+    throw Error(e.code(), str_cat("model '", impl->label, "': ", e.what()));
+  }
+  const ir::Graph& g = impl->model.graph;
+  for (size_t i = 0; i < g.inputs.size(); ++i) {
+    impl->inputs.push_back(tensor_info(g.inputs[i]));
+    impl->input_index[g.inputs[i].name] = i;
+  }
+  for (size_t i = 0; i < g.outputs.size(); ++i) {
+    impl->outputs.push_back(tensor_info(g.outputs[i]));
+    impl->output_index[g.outputs[i].name] = i;
+  }
+  return std::unique_ptr<Predictor>(new Predictor(std::move(impl)));
+}
+
+const std::vector<TensorInfo>& Predictor::inputs() const { return impl_->inputs; }
+const std::vector<TensorInfo>& Predictor::outputs() const { return impl_->outputs; }
+
+std::vector<Tensor> Predictor::run(const NamedTensors& inputs) const {
+  const Impl& impl = *impl_;
+  std::vector<Value> ordered(impl.inputs.size());
+  std::vector<bool> given(impl.inputs.size(), false);
+  for (const auto& [name, tensor] : inputs) {
+    auto it = impl.input_index.find(name);
+    if (it == impl.input_index.end())
+      fail(ErrorCode::kInvalidInput, "model '", impl.label, "' has no input named '", name, "'");
+    if (given[it->second])
+      fail(ErrorCode::kInvalidInput, "model '", impl.label, "': input '", name, "' is given twice");
+    if (!tensor.defined())
+      fail(ErrorCode::kInvalidInput, "model '", impl.label, "': input '", name, "' is an empty Tensor");
+    given[it->second] = true;
+    ordered[it->second] = Value(tensor);
+  }
+  for (size_t i = 0; i < given.size(); ++i)
+    if (!given[i])
+      fail(ErrorCode::kInvalidInput, "model '", impl.label, "': input '", impl.inputs[i].name, "' is missing");
+  // OpenMP's thread count is per calling thread, so concurrent runs with
+  // different settings do not interfere.
+  if (impl.config.threads() > 0) omp_set_num_threads(impl.config.threads());
+  std::vector<Value> values;
+  try {
+    values = impl.plan->run(std::move(ordered));
+  } catch (const Error& e) {
+    throw Error(e.code(), str_cat("model '", impl.label, "': ", e.what()));
+  }
+  std::vector<Tensor> outputs;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!values[i].is_tensor())
+      fail(ErrorCode::kUnsupported, "model '", impl.label, "': output '", impl.outputs[i].name,
+           "' is a sequence or optional, which the C++ API does not return yet");
+    outputs.push_back(std::move(values[i].tensor));
+  }
+  return outputs;
+}
+
+void Predictor::run(const NamedTensors& inputs, const NamedTensors& outputs) const {
+  std::vector<Tensor> results = run(inputs);
+  for (const auto& [name, destination] : outputs) {
+    auto it = impl_->output_index.find(name);
+    if (it == impl_->output_index.end())
+      fail(ErrorCode::kInvalidInput, "model '", impl_->label, "' has no output named '", name, "'");
+    const Tensor& result = results[it->second];
+    if (destination.dtype() != result.dtype() || destination.shape() != result.shape())
+      fail(ErrorCode::kInvalidInput, "model '", impl_->label, "': output '", name, "' is ",
+           result.str(), " but the buffer given for it is ", destination.str());
+    if (result.dtype() == DataType::kString) {
+      auto* dst = const_cast<Tensor&>(destination).data<std::string>();
+      for (int64_t i = 0; i < result.numel(); ++i) dst[i] = result.data<std::string>()[i];
+    } else if (result.nbytes()) {
+      std::memcpy(const_cast<Tensor&>(destination).raw(), result.raw(), result.nbytes());
+    }
+  }
+}
+
+std::unique_ptr<Predictor> Predictor::clone() const {
+  // Everything in Impl is immutable after create(); a clone shares it all.
+  return std::unique_ptr<Predictor>(new Predictor(impl_));
+}
+
+PredictorPool::PredictorPool(const Config& config, size_t size) {
+  if (size == 0) fail(ErrorCode::kInvalidInput, "PredictorPool: size must be at least 1");
+  predictors_.push_back(Predictor::create(config));
+  for (size_t i = 1; i < size; ++i) predictors_.push_back(predictors_[0]->clone());
+}
+
+Predictor& PredictorPool::retrieve(size_t index) {
+  if (index >= predictors_.size())
+    fail(ErrorCode::kInvalidInput, "PredictorPool::retrieve(", index, "): the pool holds ", predictors_.size());
+  return *predictors_[index];
+}
+
+const char* version() { return SKIFF_VERSION; }
+
+BuildInfo build_info() {
+  BuildInfo info;
+  info.version = SKIFF_VERSION;
+  info.git_commit = SKIFF_GIT_COMMIT;
+  info.compiler = SKIFF_COMPILER;
+  info.build_type = SKIFF_BUILD_TYPE;
+  info.flags = SKIFF_BUILD_FLAGS;
+  info.onnx_version = onnx::schema_onnx_version();
+  __builtin_cpu_init();
+  info.cpu_isa = "x86-64";
+#define SKIFF_ISA(feature) \
+  if (__builtin_cpu_supports(feature)) info.cpu_isa += " " feature;
+  SKIFF_ISA("sse4.2")
+  SKIFF_ISA("avx")
+  SKIFF_ISA("avx2")
+  SKIFF_ISA("fma")
+  SKIFF_ISA("avx512f")
+  SKIFF_ISA("avx512bw")
+  SKIFF_ISA("avx512vnni")
+#undef SKIFF_ISA
+  info.max_threads = omp_get_max_threads();
+  return info;
+}
+
+}  // namespace skiff
