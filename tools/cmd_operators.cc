@@ -49,10 +49,11 @@ int cmd_operators(const std::vector<std::string>& args) {
   for (const auto& [key, defs] : ops)
     std::cout << "| " << (key.first.empty() ? "ai.onnx" : key.first) << " | " << key.second
               << " | " << ranges(defs) << " |\n";
-  // ONNX ops with a schema at the latest opset but no kernel.
+  // ONNX ops (every standard domain) that have no kernel.
   std::vector<std::string> missing;
-  for (const auto& op : onnx::schema_ops(""))
-    if (!ops.count({"", op})) missing.push_back(op);
+  for (const char* domain : {"", "ai.onnx.ml", "ai.onnx.preview.training"})
+    for (const auto& op : onnx::schema_ops(domain))
+      if (!ops.count({domain, op})) missing.push_back(*domain ? str_cat(domain, "::", op) : op);
   std::cout << "\n## ONNX operators without a kernel (" << missing.size() << ")\n\n";
   for (size_t i = 0; i < missing.size(); ++i) std::cout << (i ? ", " : "") << missing[i];
   std::cout << (missing.empty() ? "none\n" : "\n");

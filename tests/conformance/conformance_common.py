@@ -8,6 +8,7 @@ DATA_ROOT = "/usr/lib/python3/dist-packages/onnx/backend/test/data"
 # `real` is left out: its cases download models at test time.
 GROUPS = ("node", "simple", "pytorch-converted", "pytorch-operator")
 MUST_PASS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "must_pass.txt")
+KNOWN_FAILURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "known_failures.txt")
 
 PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
 
@@ -38,6 +39,19 @@ def read_must_pass(path=MUST_PASS):
             elif text and not text.startswith("#"):
                 names.append(text)
     return header, names
+
+
+def read_known_failures(path=KNOWN_FAILURES):
+    """{case: reason} for the cases that are expected to fail, and why."""
+    failures = {}
+    if os.path.isfile(path):
+        with open(path) as f:
+            for line in f:
+                text = line.strip()
+                if text and not text.startswith("#"):
+                    name, _, reason = text.partition(" ")
+                    failures[name] = reason.strip()
+    return failures
 
 
 def write_must_pass(path, header, names):
@@ -82,6 +96,9 @@ def verdict(results, all_names, must_pass, header, update, label):
     crashes = sorted(name for name, (status, reason) in results.items()
                      if status == FAIL and reason.startswith(("CRASH", "ERROR")))
     regressions = [name for name in must_pass if name in known and results.get(name, (None,))[0] != PASS]
+    explained = read_known_failures()
+    unexplained = sorted(known - set(must_pass) - set(passed) - set(explained))
+    both = sorted(set(must_pass) & set(explained))
 
     if update:
         dropped = sorted(set(must_pass) - set(passed))
@@ -101,6 +118,13 @@ def verdict(results, all_names, must_pass, header, update, label):
                   "tests/conformance/check_conformance.py --skiff BIN --update):" % len(new))
             for name in new:
                 print("  NEW %s" % name)
+        for name in unexplained:
+            print("UNEXPLAINED FAIL %s: %s (fix it, or list it with its reason in known_failures.txt)"
+                  % (name, results.get(name, (None, "no result"))[1]))
+        for name in both:
+            print("LISTED TWICE %s: in must_pass.txt and known_failures.txt" % name)
+        for name in sorted(set(explained) & set(passed)):
+            print("NOW PASSES %s: remove it from known_failures.txt" % name)
     for name in crashes:
         print("%s %s" % (name, results[name][1]))
     for name in missing:
@@ -110,9 +134,9 @@ def verdict(results, all_names, must_pass, header, update, label):
     print("%d passed, %d failed, %d skipped" % (counts[PASS], counts[FAIL] + len(missing), counts[SKIP]))
     if update:
         return 0
-    if regressions or unknown or crashes or missing:
+    if regressions or unknown or crashes or missing or unexplained or both:
         print("%s: FAILED: %d must-pass cases did not pass, %d unknown must-pass names, "
-              "%d cases crashed or errored, %d had no result"
-              % (label, len(regressions), len(unknown), len(crashes), len(missing)))
+              "%d cases crashed or errored, %d had no result, %d failures unexplained"
+              % (label, len(regressions), len(unknown), len(crashes), len(missing), len(unexplained)))
         return 1
     return 0

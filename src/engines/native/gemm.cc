@@ -281,7 +281,9 @@ void run(const GemmArgs& g) {
   const int64_t extent = split_m ? g.M : g.N;
   const int64_t blocks = std::min<int64_t>(threads, extent / 16);
   if (blocks <= 1 || g.M * g.N * g.K < (int64_t{1} << 18)) return run_serial(g);
-  const int64_t step = (extent / blocks + 15) / 16 * 16;
+  // Ceiling division, then whole 16-wide panels: the blocks must cover the
+  // whole extent (flooring here once dropped the last column of C).
+  const int64_t step = ((extent + blocks - 1) / blocks + 15) / 16 * 16;
   parallel_for(blocks, g.M * g.N * g.K / blocks, [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
       const int64_t begin = b * step, end = std::min(extent, begin + step);

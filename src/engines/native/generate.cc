@@ -137,6 +137,7 @@ class RangeKernel final : public Kernel {
     return n;
   }
 };
+// Unchanged since 11.
 SKIFF_KERNEL(native, "Range", 11, kLatestOpset, RangeKernel);
 
 // EyeLike: zeros with ones on the diagonal shifted by k (k > 0: above).
@@ -171,6 +172,7 @@ class EyeLikeKernel final : public Kernel {
   DataType dtype_;
   int64_t k_;
 };
+// Unchanged through 21 (22 adds types skiff lacks).
 SKIFF_KERNEL(native, "EyeLike", 9, kLatestOpset, EyeLikeKernel);
 
 }  // namespace

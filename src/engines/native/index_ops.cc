@@ -232,6 +232,7 @@ class TriluKernel final : public Kernel {
  private:
   bool upper_;
 };
+// Unchanged since 14.
 SKIFF_KERNEL(native, "Trilu", 14, kLatestOpset, TriluKernel);
 
 // ReverseSequence: for each batch entry b, reverses its first
@@ -290,6 +291,7 @@ class ReverseSequenceKernel final : public Kernel {
   int64_t batch_axis_;
   int64_t time_axis_;
 };
+// Unchanged since 10.
 SKIFF_KERNEL(native, "ReverseSequence", 10, kLatestOpset, ReverseSequenceKernel);
 
 }  // namespace

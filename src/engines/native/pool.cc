@@ -28,49 +28,72 @@ T lowest() {
 
 enum class PoolKind { kMax, kAverage, kLp };
 
-// Walks the kernel window of one output position. For every dim it knows
-// the window's first input coordinate and the range of kernel offsets that
-// land inside the input, so the walk visits only real elements:
-// f(offset, coords) with the row-major offset and the input coordinates.
+// Per-dim tables, built once per call: for each output coordinate o along
+// dim d, the window's first input coordinate, the range [lo, hi) of kernel
+// offsets that land inside the input, and how many offsets land inside the
+// padded input (AveragePool's divisor with count_include_pad).
+struct WindowTables {
+  explicit WindowTables(const Window& w) : base(w.rank() + 1, 0) {
+    for (size_t d = 0; d < w.rank(); ++d) base[d + 1] = base[d] + w.out[d];
+    start.resize(static_cast<size_t>(base.back()));
+    lo.resize(start.size());
+    hi.resize(start.size());
+    padded.resize(start.size());
+    for (size_t d = 0; d < w.rank(); ++d) {
+      const int64_t dil = w.dilations[d];
+      auto ceil_div = [dil](int64_t v) { return v <= 0 ? 0 : (v + dil - 1) / dil; };
+      for (int64_t o = 0; o < w.out[d]; ++o) {
+        const size_t i = static_cast<size_t>(base[d] + o);
+        start[i] = o * w.strides[d] - w.pad_begin[d];
+        lo[i] = std::min(w.kernel[d], ceil_div(-start[i]));
+        hi[i] = std::max(lo[i], std::min(w.kernel[d], ceil_div(w.in[d] - start[i])));
+        padded[i] = std::min(w.kernel[d], ceil_div(w.in[d] + w.pad_end[d] - start[i]));
+      }
+    }
+  }
+  std::vector<int64_t> base, start, lo, hi, padded;
+};
+
+// Walks the kernel window of one output position, visiting only elements
+// inside the input: f(offset, coords) with the row-major offset and the
+// input coordinates. The last dim is a plain strided loop.
 class WindowWalker {
  public:
-  explicit WindowWalker(const Window& w) : w_(w) {}
+  WindowWalker(const Window& w, const WindowTables& t) : w_(w), t_(t) {}
 
-  // Positions the walker on output index `out` (one coordinate per dim).
-  // Returns the number of kernel positions inside the padded input, the
-  // divisor AveragePool uses with count_include_pad.
+  // Positions the walker on output index `out`; returns the padded count.
   int64_t place(const int64_t* out) {
     int64_t padded = 1;
     for (size_t d = 0; d < w_.rank(); ++d) {
-      const int64_t start = out[d] * w_.strides[d] - w_.pad_begin[d];
-      const int64_t dil = w_.dilations[d];
-      start_[d] = start;
-      lo_[d] = start >= 0 ? 0 : (-start + dil - 1) / dil;
-      hi_[d] = std::min(w_.kernel[d], (w_.in[d] - start + dil - 1) / dil);
-      if (hi_[d] < lo_[d]) hi_[d] = lo_[d];
-      // Kernel offsets before the end of the trailing padding.
-      const int64_t padded_hi = std::min(w_.kernel[d], (w_.in[d] + w_.pad_end[d] - start + dil - 1) / dil);
-      padded *= std::max<int64_t>(0, padded_hi);
+      const size_t i = static_cast<size_t>(t_.base[d] + out[d]);
+      start_[d] = t_.start[i];
+      lo_[d] = t_.lo[i];
+      hi_[d] = t_.hi[i];
+      padded *= t_.padded[i];
     }
     return padded;
   }
 
   template <class F>
   void walk(F&& f) const {
-    const size_t rank = w_.rank();
+    const size_t rank = w_.rank(), last = rank - 1;
     int64_t k[kMaxWindowRank], coords[kMaxWindowRank];
     for (size_t d = 0; d < rank; ++d) {
       if (lo_[d] >= hi_[d]) return;  // the window lies entirely in the padding
       k[d] = lo_[d];
     }
+    const int64_t dil = w_.dilations[last];
     for (;;) {
-      int64_t offset = 0;
-      for (size_t d = 0; d < rank; ++d) {
+      int64_t row = 0;
+      for (size_t d = 0; d < last; ++d) {
         coords[d] = start_[d] + k[d] * w_.dilations[d];
-        offset = offset * w_.in[d] + coords[d];
+        row = row * w_.in[d] + coords[d];
       }
-      f(offset, coords);
-      size_t d = rank;
+      coords[last] = start_[last] + lo_[last] * dil;
+      int64_t offset = row * w_.in[last] + coords[last];
+      for (int64_t kl = lo_[last]; kl < hi_[last]; ++kl, offset += dil, coords[last] += dil)
+        f(offset, coords);
+      size_t d = last;
       while (d-- > 0) {
         if (++k[d] < hi_[d]) break;
         k[d] = lo_[d];
@@ -81,6 +104,7 @@ class WindowWalker {
 
  private:
   const Window& w_;
+  const WindowTables& t_;
   int64_t start_[kMaxWindowRank], lo_[kMaxWindowRank], hi_[kMaxWindowRank];
 };
 
@@ -96,8 +120,9 @@ template <class T>
 void pool(const PoolParams& params, const Window& w, int64_t planes, const T* x, T* y,
           int64_t* indices) {
   const int64_t in_size = w.in_size(), out_size = w.out_size();
+  const WindowTables tables(w);
   parallel_for(planes, out_size * w.kernel_size(), [&](int64_t p0, int64_t p1) {
-    WindowWalker walker(w);
+    WindowWalker walker(w, tables);
     int64_t out[kMaxWindowRank] = {};
     for (int64_t p = p0; p < p1; ++p) {
       const T* plane = x + p * in_size;

@@ -68,8 +68,13 @@ double original_coordinate(const ResizeAttrs& a, double j, int64_t len_in, int64
       return center * (1 - adjustment) + (j + 0.5) / scale - 0.5;
     }
     case Coord::kPytorchHalfPixel: return len_out > 1 ? (j + 0.5) / scale - 0.5 : 0.0;
-    case Coord::kAlignCorners:
-      return len_out == 1 ? 0.0 : j * static_cast<double>(len_in - 1) / static_cast<double>(len_out - 1);
+    case Coord::kAlignCorners: {
+      // length_resized is scale * length_original as the spec defines scale,
+      // not the floored output length: they differ for fractional scales
+      // (0.6 * 4 = 2.4, two outputs), and ONNX's reference uses the former.
+      const double len_resized = scale * static_cast<double>(len_in);
+      return j == 0 ? 0.0 : j * static_cast<double>(len_in - 1) / (len_resized - 1);
+    }
     case Coord::kAsymmetric: return j / scale;
     case Coord::kTfHalfPixelForNearest: return (j + 0.5) / scale;
     case Coord::kTfCropAndResize: {

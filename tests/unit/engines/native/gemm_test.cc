@@ -1,6 +1,7 @@
 #include "engines/native/gemm.h"
 
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <cmath>
 #include <random>
@@ -70,6 +71,17 @@ TEST(Gemm, AlphaBetaAndBlockEdgesMatchReference) {
   check_gemm(true, true, 1, 70, 301, 1.0f, 0.0f, false);
   check_gemm(false, true, 1, 1000, 2049, 1.0f, 0.0f, false);
   check_gemm(true, false, 250, 17, 513, 2.0f, 0.0f, true);
+}
+
+TEST(Gemm, ThreadBlocksCoverEveryColumnAndRow) {
+  // The PaddleOCR recognizer's head: 40 x 6625, split across threads along N.
+  // 6625 is odd, so a floored block size once lost the last column.
+  for (int threads : {2, 3, 7}) {
+    omp_set_num_threads(threads);
+    check_gemm(false, false, 40, 6625, 24, 1.0f, 0.0f, false);
+    check_gemm(false, false, 1001, 40, 24, 1.0f, 0.0f, false);
+  }
+  omp_set_num_threads(omp_get_num_procs());
 }
 
 TEST(Gemm, ZeroDepthScalesC) {

@@ -67,6 +67,20 @@ TEST(Resize, LinearAlignCornersKeepsARamp) {
   for (int64_t j = 0; j < 10; ++j) EXPECT_NEAR(y.data<float>()[j], j, 1e-5);
 }
 
+// length_resized is scale * length_original (2.4), not the output length 2.
+TEST(Resize, AlignCornersWithFractionalScaleUsesScaledLength) {
+  auto y = run_op(OpSpec("Resize").opset(13).attr("mode", "linear")
+                      .attr("coordinate_transformation_mode", "align_corners"),
+                  {make<float>({4}, {0, 3, 6, 9}), none(), scales({0.6f})})[0];
+  ASSERT_EQ(y.shape(), (Shape{2}));
+  EXPECT_NEAR(y.data<float>()[0], 0, 1e-6);
+  EXPECT_NEAR(y.data<float>()[1], 3 * 3 / (0.6 * 4 - 1), 1e-5);
+  auto by_size = run_op(OpSpec("Resize").opset(13).attr("mode", "linear")
+                            .attr("coordinate_transformation_mode", "align_corners"),
+                        {make<float>({4}, {0, 3, 6, 9}), none(), none(), sizes({2})})[0];
+  EXPECT_EQ(values<float>(by_size), (std::vector<float>{0, 9}));
+}
+
 TEST(Resize, CubicPreservesConstantsAndIdentity) {
   Tensor c(DataType::kFloat, {1, 1, 5, 6});
   for (int64_t i = 0; i < c.numel(); ++i) c.data<float>()[i] = 2.5f;
