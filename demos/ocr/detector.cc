@@ -108,6 +108,19 @@ float box_score(const float* probability, int height, int width, const Quad& qua
   return n ? static_cast<float>(sum / n) : 0.0f;
 }
 
+// cv2.dilate with a 2x2 kernel anchored at its centre (1, 1): a pixel is set
+// when it or its left, upper or upper-left neighbour is.
+void dilate_2x2(std::vector<uint8_t>& mask, int height, int width) {
+  for (int y = height - 1; y >= 0; --y) {
+    for (int x = width - 1; x >= 0; --x) {
+      uint8_t& m = mask[static_cast<size_t>(y) * width + x];
+      if (x > 0) m |= mask[static_cast<size_t>(y) * width + x - 1];
+      if (y > 0) m |= mask[static_cast<size_t>(y - 1) * width + x];
+      if (x > 0 && y > 0) m |= mask[static_cast<size_t>(y - 1) * width + x - 1];
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<TextBox> boxes_from_probability_map(const float* probability, int height, int width,
@@ -115,6 +128,7 @@ std::vector<TextBox> boxes_from_probability_map(const float* probability, int he
   constexpr double kMinSize = 3;  // DBPostProcess's min_size, in map pixels
   std::vector<uint8_t> mask(static_cast<size_t>(height) * width);
   for (size_t i = 0; i < mask.size(); ++i) mask[i] = probability[i] > options.threshold;
+  if (options.dilate) dilate_2x2(mask, height, width);
   std::vector<Region> regions = connected_regions(mask, height, width);
   if (regions.size() > static_cast<size_t>(options.max_candidates)) regions.resize(options.max_candidates);
 
@@ -170,8 +184,14 @@ Detector::Detector(const skiff::Config& config, DetectorOptions options)
 
 std::vector<TextBox> Detector::detect(const Image& image, DetectorTiming* timing) const {
   auto start = Clock::now();
-  const int longer = std::max(image.width, image.height);
-  const double ratio = longer > options_.limit_side_len ? static_cast<double>(options_.limit_side_len) / longer : 1.0;
+  double ratio = 1.0;
+  if (options_.limit_min) {
+    const int shorter = std::min(image.width, image.height);
+    if (shorter < options_.limit_side_len) ratio = static_cast<double>(options_.limit_side_len) / shorter;
+  } else {
+    const int longer = std::max(image.width, image.height);
+    if (longer > options_.limit_side_len) ratio = static_cast<double>(options_.limit_side_len) / longer;
+  }
   const int w = det_side(image.width, ratio), h = det_side(image.height, ratio);
   // PaddleOCR reads images with OpenCV (BGR) and normalises them with the
   // ImageNet mean/std listed in RGB order, channel by channel: the first

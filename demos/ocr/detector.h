@@ -16,10 +16,19 @@
 namespace skiff_ocr {
 
 struct DetectorOptions {
-  int limit_side_len = 960;     // the longer side is scaled down to this
+  // DetResizeForTest: with limit_type "max" the longer side is scaled down
+  // to limit_side_len; with "min" the shorter side is scaled up to it.
+  int limit_side_len = 960;
+  bool limit_min = false;
+  bool dilate = false;          // use_dilation: grow the binary map by a 2x2 max
   float threshold = 0.3f;       // probability map binarisation
   float box_threshold = 0.6f;   // mean probability inside a box to keep it
-  double unclip_ratio = 1.5;
+  // PaddleOCR's default is 1.5. On this detector's sharp probability maps
+  // 1.5 cuts ascenders, descenders and trailing punctuation off the boxes,
+  // and the recognizer then drops spaces and misreads ("v4" as "y4");
+  // 2.0 removed every non-space error in tests/demos/check_ocr.py
+  // (--unclip-ratio 1.5 restores PaddleOCR's behaviour).
+  double unclip_ratio = 2.0;
   int max_candidates = 1000;
 };
 

@@ -96,6 +96,14 @@ Options parse(int argc, char** argv) {
     else if (arg == "--repeat") o.repeat = parse_int(arg, value(), 1);
     else if (arg == "--limit-side") o.detector.limit_side_len = parse_int(arg, value(), 32);
     else if (arg == "--drop-score") o.drop_score = std::strtof(value().c_str(), nullptr);
+    else if (arg == "--unclip-ratio") o.detector.unclip_ratio = std::strtod(value().c_str(), nullptr);
+    else if (arg == "--box-threshold") o.detector.box_threshold = std::strtof(value().c_str(), nullptr);
+    else if (arg == "--dilate") o.detector.dilate = true;
+    else if (arg == "--limit-type") {
+      const std::string type = value();
+      if (type != "min" && type != "max") usage("--limit-type is min or max");
+      o.detector.limit_min = type == "min";
+    }
     else if (arg == "-h" || arg == "--help") usage("PaddleOCR v4 on skiff");
     else if (!arg.empty() && arg[0] == '-') usage("unknown option " + arg);
     else if (o.image.empty()) o.image = arg;

@@ -63,28 +63,58 @@ AngleClassifier::AngleClassifier(const skiff::Config& config, float threshold, i
   input_name_ = predictor_->inputs().at(0).name;
 }
 
+// Pieces of `line` the classifier sees. PaddleOCR squeezes a whole line
+// into 192x48, which turns a long line into a smear that the classifier
+// often calls upside down with high confidence (ONNX Runtime agrees: it is
+// the model). Lines longer than the input's 4:1 are cut instead into
+// windows of 4:1, spread evenly over the line, and their votes averaged.
+std::vector<Image> angle_windows(const Image& line) {
+  constexpr int kMaxWindows = 8;
+  const int window = kClassifierWidth * line.height / kLineHeight;
+  if (line.width <= window || window < 1) return {line};
+  const int count = std::min(kMaxWindows, (line.width + window - 1) / window);
+  std::vector<Image> windows;
+  for (int i = 0; i < count; ++i) {
+    const int x0 = static_cast<int>(static_cast<int64_t>(line.width - window) * i / std::max(1, count - 1));
+    Image piece(window, line.height);
+    for (int y = 0; y < line.height; ++y) std::copy(line.at(x0, y), line.at(x0, y) + 3 * window, piece.at(0, y));
+    windows.push_back(std::move(piece));
+  }
+  return windows;
+}
+
 int AngleClassifier::correct(std::vector<Image>& lines) const {
-  const std::vector<size_t> order = by_aspect(lines);
+  std::vector<Image> windows;
+  std::vector<size_t> owner;  // line of each window
+  for (size_t i = 0; i < lines.size(); ++i) {
+    for (Image& w : angle_windows(lines[i])) windows.push_back(std::move(w)), owner.push_back(i);
+  }
+  std::vector<double> upside_down(lines.size(), 0.0);
+  std::vector<int> votes(lines.size(), 0);
+  const std::vector<size_t> order = by_aspect(windows);
   const size_t slot = static_cast<size_t>(3) * kLineHeight * kClassifierWidth;
-  int turned = 0;
   for (size_t begin = 0; begin < order.size(); begin += static_cast<size_t>(batch_)) {
     const size_t n = std::min(order.size() - begin, static_cast<size_t>(batch_));
     skiff::Tensor input = skiff::Tensor::zeros(skiff::DataType::kFloat,
                                                {static_cast<int64_t>(n), 3, kLineHeight, kClassifierWidth});
     for (size_t i = 0; i < n; ++i) {
-      fill_line(lines[order[begin + i]], kClassifierWidth, input.data<float>() + i * slot);
+      fill_line(windows[order[begin + i]], kClassifierWidth, input.data<float>() + i * slot);
     }
     const skiff::Tensor scores = predictor_->run({{input_name_, input}}).at(0);
     if (scores.rank() != 2 || scores.dim(0) != static_cast<int64_t>(n) || scores.dim(1) != 2) {
       throw std::runtime_error("angle classifier output is " + scores.str() + ", expected [N,2]");
     }
     for (size_t i = 0; i < n; ++i) {
-      const float* p = scores.data<float>() + 2 * i;  // labels "0" and "180"
-      if (p[1] > p[0] && p[1] > threshold_) {
-        Image& line = lines[order[begin + i]];
-        line = rotate180(line);
-        ++turned;
-      }
+      const size_t line = owner[order[begin + i]];
+      upside_down[line] += scores.data<float>()[2 * i + 1];  // labels "0" and "180"
+      ++votes[line];
+    }
+  }
+  int turned = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (votes[i] && upside_down[i] / votes[i] > threshold_) {
+      lines[i] = rotate180(lines[i]);
+      ++turned;
     }
   }
   return turned;

@@ -20,8 +20,9 @@ Image crop_text_line(const Image& image, const Quad& quad);
 class AngleClassifier {
  public:
   AngleClassifier(const skiff::Config& config, float threshold = 0.9f, int batch = 6);
-  // Turns by 180° every line classified "180" with a score above the
-  // threshold; returns how many were turned.
+  // Turns by 180° every line classified "180" with a mean score above the
+  // threshold (long lines are classified in 4:1 windows, see
+  // angle_windows); returns how many were turned.
   int correct(std::vector<Image>& lines) const;
 
  private:
