@@ -53,6 +53,7 @@ struct Line {
 struct Timing {
   double decode = 0, load = 0, crop = 0, classify = 0, recognize = 0;
   DetectorTiming detect;
+  std::vector<skiff::Shape> classify_batches, recognize_batches;  // input shapes run
   double pipeline() const {
     return decode + detect.preprocess_ms + detect.inference_ms + detect.postprocess_ms + crop + classify +
            recognize;
@@ -190,17 +191,29 @@ void print_json(const Options& o, const Image& image, const std::vector<Line>& l
   std::printf("}\n");
 }
 
+std::string shapes_text(const std::vector<skiff::Shape>& shapes) {
+  std::string out;
+  for (const skiff::Shape& shape : shapes) {
+    out += out.empty() ? "" : " ";
+    for (size_t i = 0; i < shape.size(); ++i) {
+      if (i) out += 'x';
+      out += std::to_string(shape[i]);
+    }
+  }
+  return out.empty() ? "none" : out;
+}
+
 void print_timing(const Options& o, const Timing& t) {
   std::printf("timing (ms%s):\n", o.repeat > 1 ? ", fastest of the repeats" : "");
   std::printf("  decode image     %8.2f\n", t.decode);
   std::printf("  load models      %8.2f  (once per process, not in the total)\n", t.load);
-  std::printf("  det preprocess   %8.2f  (input %dx%d)\n", t.detect.preprocess_ms, t.detect.input_width,
-              t.detect.input_height);
-  std::printf("  det inference    %8.2f\n", t.detect.inference_ms);
+  std::printf("  det preprocess   %8.2f\n", t.detect.preprocess_ms);
+  std::printf("  det inference    %8.2f  (input 1x3x%dx%d)\n", t.detect.inference_ms, t.detect.input_height,
+              t.detect.input_width);
   std::printf("  det postprocess  %8.2f\n", t.detect.postprocess_ms);
   std::printf("  crop lines       %8.2f\n", t.crop);
-  std::printf("  classify angle   %8.2f\n", t.classify);
-  std::printf("  recognize        %8.2f\n", t.recognize);
+  std::printf("  classify angle   %8.2f  (inputs %s)\n", t.classify, shapes_text(t.classify_batches).c_str());
+  std::printf("  recognize        %8.2f  (inputs %s)\n", t.recognize, shapes_text(t.recognize_batches).c_str());
   std::printf("  total            %8.2f  (image file to text)\n", t.pipeline());
 }
 
@@ -214,10 +227,10 @@ std::vector<Line> read_text(const Image& image, const Detector& detector, const 
   for (const TextBox& box : boxes) crops.push_back(crop_text_line(image, box.quad));
   t.crop = ms_since(start);
   start = Clock::now();
-  if (classifier) classifier->correct(crops);
+  if (classifier) classifier->correct(crops, &t.classify_batches);
   t.classify = ms_since(start);
   start = Clock::now();
-  std::vector<Recognition> texts = recognizer.recognize(crops);
+  std::vector<Recognition> texts = recognizer.recognize(crops, &t.recognize_batches);
   t.recognize = ms_since(start);
   std::vector<Line> lines;
   for (size_t i = 0; i < boxes.size(); ++i) {

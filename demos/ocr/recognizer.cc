@@ -67,9 +67,10 @@ AngleClassifier::AngleClassifier(const skiff::Config& config, float threshold, i
 // into 192x48, which turns a long line into a smear that the classifier
 // often calls upside down with high confidence (ONNX Runtime agrees: it is
 // the model). Lines longer than the input's 4:1 are cut instead into
-// windows of 4:1, spread evenly over the line, and their votes averaged.
+// windows of 4:1 (at most three: both ends and the middle), and their
+// votes averaged.
 std::vector<Image> angle_windows(const Image& line) {
-  constexpr int kMaxWindows = 8;
+  constexpr int kMaxWindows = 3;
   const int window = kClassifierWidth * line.height / kLineHeight;
   if (line.width <= window || window < 1) return {line};
   const int count = std::min(kMaxWindows, (line.width + window - 1) / window);
@@ -83,7 +84,7 @@ std::vector<Image> angle_windows(const Image& line) {
   return windows;
 }
 
-int AngleClassifier::correct(std::vector<Image>& lines) const {
+int AngleClassifier::correct(std::vector<Image>& lines, std::vector<skiff::Shape>* batches) const {
   std::vector<Image> windows;
   std::vector<size_t> owner;  // line of each window
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -100,6 +101,7 @@ int AngleClassifier::correct(std::vector<Image>& lines) const {
     for (size_t i = 0; i < n; ++i) {
       fill_line(windows[order[begin + i]], kClassifierWidth, input.data<float>() + i * slot);
     }
+    if (batches) batches->push_back(input.shape());
     const skiff::Tensor scores = predictor_->run({{input_name_, input}}).at(0);
     if (scores.rank() != 2 || scores.dim(0) != static_cast<int64_t>(n) || scores.dim(1) != 2) {
       throw std::runtime_error("angle classifier output is " + scores.str() + ", expected [N,2]");
@@ -151,7 +153,8 @@ Recognizer::Recognizer(const skiff::Config& config, const std::string& dictionar
   }
 }
 
-std::vector<Recognition> Recognizer::recognize(const std::vector<Image>& lines) const {
+std::vector<Recognition> Recognizer::recognize(const std::vector<Image>& lines,
+                                               std::vector<skiff::Shape>* batches) const {
   std::vector<Recognition> results(lines.size());
   const std::vector<size_t> order = by_aspect(lines);
   for (size_t begin = 0; begin < order.size(); begin += static_cast<size_t>(batch_)) {
@@ -165,6 +168,7 @@ std::vector<Recognition> Recognizer::recognize(const std::vector<Image>& lines) 
         skiff::Tensor::zeros(skiff::DataType::kFloat, {static_cast<int64_t>(n), 3, kLineHeight, width});
     for (size_t i = 0; i < n; ++i) fill_line(lines[order[begin + i]], width, input.data<float>() + i * slot);
 
+    if (batches) batches->push_back(input.shape());
     const skiff::Tensor probabilities = predictor_->run({{input_name_, input}}).at(0);
     if (probabilities.rank() != 3 || probabilities.dim(0) != static_cast<int64_t>(n) ||
         probabilities.dim(2) != static_cast<int64_t>(characters_.size())) {

@@ -23,7 +23,8 @@ class AngleClassifier {
   // Turns by 180° every line classified "180" with a mean score above the
   // threshold (long lines are classified in 4:1 windows, see
   // angle_windows); returns how many were turned.
-  int correct(std::vector<Image>& lines) const;
+  // `batches`, when given, receives the input shape of every run.
+  int correct(std::vector<Image>& lines, std::vector<skiff::Shape>* batches = nullptr) const;
 
  private:
   std::unique_ptr<skiff::Predictor> predictor_;
@@ -47,7 +48,9 @@ class Recognizer {
  public:
   // `dictionary`: one character per line (ppocr_keys_v1.txt).
   Recognizer(const skiff::Config& config, const std::string& dictionary, int batch = 6);
-  std::vector<Recognition> recognize(const std::vector<Image>& lines) const;
+  // `batches`, when given, receives the input shape of every run.
+  std::vector<Recognition> recognize(const std::vector<Image>& lines,
+                                     std::vector<skiff::Shape>* batches = nullptr) const;
 
  private:
   std::unique_ptr<skiff::Predictor> predictor_;
