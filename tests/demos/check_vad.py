@@ -3,7 +3,9 @@
 trims each to its audible extent, resamples to 16 kHz with sox, joins them
 with known silences (plus faint deterministic noise), runs
 `skiff-vad --json`, and requires each phrase found as one segment whose start
-and end are within 150 ms of the truth, and no segment outside the phrases.
+and end are within 150 ms of the truth, no segment outside the phrases, and
+the per-window speech probabilities within 1e-3 of ONNX Runtime's on the
+same windows (tests/demos/ort_vad.js).
 
     check_vad.py --vad build/bin/skiff-vad [--keep DIR]
 
@@ -20,7 +22,10 @@ import wave
 
 import numpy as np
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
 RATE = 16000
+PROBABILITY_TOLERANCE = 1e-3
 TOLERANCE_S = 0.150
 RUN_TIMEOUT_S = 600
 PHRASES = [
@@ -91,6 +96,15 @@ def build_audio(workdir):
     return path, truth
 
 
+def ort_probabilities(wav):
+    """ONNX Runtime's probabilities for the same windows (ort_vad.js)."""
+    model = subprocess.run([os.path.join(REPO, "scripts", "fetch-models.sh"), "--print-path", "vad"],
+                           stdout=subprocess.PIPE, check=True).stdout.decode().strip()
+    out = subprocess.run([tool("node"), os.path.join(HERE, "ort_vad.js"), model, wav], stdout=subprocess.PIPE,
+                         check=True, timeout=RUN_TIMEOUT_S)
+    return json.loads(out.stdout.decode())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--vad", required=True, help="path to skiff-vad")
@@ -103,8 +117,9 @@ def main():
         workdir = args.keep or tmp
         os.makedirs(workdir, exist_ok=True)
         path, truth = build_audio(workdir)
-        proc = subprocess.run([args.vad, path, "--json", "--timing"], stdout=subprocess.PIPE,
+        proc = subprocess.run([args.vad, path, "--json", "--timing", "--probabilities"], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=RUN_TIMEOUT_S)
+        oracle = ort_probabilities(path)
     if proc.returncode != 0:
         print("FAIL vad: skiff-vad exited %d: %s" % (proc.returncode, proc.stderr.decode().strip()))
         print("0 passed, 1 failed")
@@ -126,11 +141,20 @@ def main():
         print("%s phrase %d [%.3f-%.3f s] %r: %s" % ("PASS" if ok else "FAIL", k, start, end, PHRASES[k], detail))
         passed += ok
         failed += not ok
+    ours = np.array(result["probabilities"])
+    theirs = np.array(oracle["probabilities"])
+    diff = float(np.abs(ours - theirs).max()) if ours.shape == theirs.shape else float("inf")
+    ok = diff <= PROBABILITY_TOLERANCE
+    print("%s probabilities of %d windows vs ONNX Runtime: max difference %.2g" % (
+        "PASS" if ok else "FAIL", len(theirs), diff))
+    passed += ok
+    failed += not ok
     extra = [segments[i] for i in range(len(segments)) if i not in used]
     if extra:
         print("FAIL segments outside every phrase: %s" % ", ".join("%.3f-%.3f" % s for s in extra))
         failed += 1
-    print("audio %.2f s, inference %.1f ms" % (result["seconds"], result["timing_ms"]["inference"]))
+    print("audio %.2f s, inference %.1f ms (ONNX Runtime %.1f ms)" % (
+        result["seconds"], result["timing_ms"]["inference"], oracle["inference_ms"]))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
