@@ -1,9 +1,10 @@
 // skiff-ocr: PaddleOCR v4 end to end on skiff (detector, angle classifier,
 // recognizer), using only the public API <skiff/skiff.h>.
 //
-//   skiff-ocr IMAGE [--json] [--draw OUT.png] [--timing] [--threads N]
-//             [--det M] [--cls M] [--rec M] [--keys FILE] [--no-cls]
-//             [--drop-score S] [--limit-side N] [--repeat N]
+//   skiff-ocr IMAGE [--json] [--draw OUT.png] [--timing] [--repeat N] [--threads N]
+//             [--det M] [--cls M] [--rec M] [--keys FILE] [--no-cls] [--drop-score S]
+//             [--unclip-ratio R] [--box-threshold T] [--limit-side N]
+//             [--limit-type max|min] [--dilate]
 //
 // Models default to the cache scripts/fetch-models.sh fills
 // ($SKIFF_DET_MODEL... or ${SKIFF_CACHE:-~/.cache/skiff}/npm/models.env).
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -60,14 +62,16 @@ struct Timing {
   }
 };
 
-[[noreturn]] void usage(const std::string& problem) {
-  std::fprintf(stderr,
+[[noreturn]] void usage(const std::string& problem, int status = 64) {
+  std::fprintf(status ? stderr : stdout,
                "skiff-ocr: %s\n"
-               "usage: skiff-ocr IMAGE [--json] [--draw OUT.png] [--timing] [--threads N]\n"
-               "                 [--det M] [--cls M] [--rec M] [--keys FILE] [--no-cls]\n"
-               "                 [--drop-score S] [--limit-side N] [--repeat N]\n",
+               "usage: skiff-ocr IMAGE [--json] [--draw OUT.png] [--timing] [--repeat N] [--threads N]\n"
+               "                 [--det M] [--cls M] [--rec M] [--keys FILE] [--no-cls] [--drop-score S]\n"
+               "                 [--unclip-ratio R] [--box-threshold T] [--limit-side N]\n"
+               "                 [--limit-type max|min] [--dilate]\n"
+               "Models default to the cache scripts/fetch-models.sh fills. See demos/ocr/README.md.\n",
                problem.c_str());
-  std::exit(64);
+  std::exit(status);
 }
 
 int parse_int(const std::string& flag, const std::string& value, int min) {
@@ -105,7 +109,7 @@ Options parse(int argc, char** argv) {
       if (type != "min" && type != "max") usage("--limit-type is min or max");
       o.detector.limit_min = type == "min";
     }
-    else if (arg == "-h" || arg == "--help") usage("PaddleOCR v4 on skiff");
+    else if (arg == "-h" || arg == "--help") usage("PaddleOCR v4 on skiff", 0);
     else if (!arg.empty() && arg[0] == '-') usage("unknown option " + arg);
     else if (o.image.empty()) o.image = arg;
     else usage("one image at a time (got '" + o.image + "' and '" + arg + "')");

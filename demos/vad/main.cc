@@ -7,6 +7,7 @@
 //
 // The model defaults to the cache scripts/fetch-models.sh fills
 // ($SKIFF_VAD_MODEL or ${SKIFF_CACHE:-~/.cache/skiff}/npm/models.env).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -38,14 +39,15 @@ struct Options {
   SegmentOptions segments;
 };
 
-[[noreturn]] void usage(const std::string& problem) {
-  std::fprintf(stderr,
+[[noreturn]] void usage(const std::string& problem, int status = 64) {
+  std::fprintf(status ? stderr : stdout,
                "skiff-vad: %s\n"
                "usage: skiff-vad AUDIO.wav [--json] [--timing] [--model M] [--threads N]\n"
                "                 [--threshold P] [--neg-threshold P] [--min-speech-ms N]\n"
-               "                 [--min-silence-ms N] [--speech-pad-ms N] [--probabilities]\n",
+               "                 [--min-silence-ms N] [--speech-pad-ms N] [--probabilities]\n"
+               "The model defaults to the cache scripts/fetch-models.sh fills. See demos/vad/README.md.\n",
                problem.c_str());
-  std::exit(64);
+  std::exit(status);
 }
 
 double parse_number(const std::string& flag, const std::string& value, double min, double max) {
@@ -79,7 +81,7 @@ Options parse(int argc, char** argv) {
     } else if (arg == "--min-speech-ms") o.segments.min_speech_ms = ms();
     else if (arg == "--min-silence-ms") o.segments.min_silence_ms = ms();
     else if (arg == "--speech-pad-ms") o.segments.speech_pad_ms = ms();
-    else if (arg == "-h" || arg == "--help") usage("Silero VAD v5 on skiff");
+    else if (arg == "-h" || arg == "--help") usage("Silero VAD v5 on skiff", 0);
     else if (!arg.empty() && arg[0] == '-') usage("unknown option " + arg);
     else if (o.audio.empty()) o.audio = arg;
     else usage("one audio file at a time");
