@@ -44,15 +44,36 @@ class SKIFF_API Config {
 
   // Threads a run may use (OpenMP). 0, the default, means all cores.
   Config& threads(int count);
+  // Record per-node times on every run (read them with
+  // Predictor::last_profile()). Off by default; costs two clock reads per node.
+  Config& profiling(bool on);
 
   const std::string& model_path() const { return model_path_; }
   const std::string& model_bytes() const { return model_bytes_; }
   int threads() const { return threads_; }
+  bool profiling() const { return profiling_; }
 
  private:
   std::string model_path_;
   std::string model_bytes_;
   int threads_ = 0;
+  bool profiling_ = false;
+};
+
+// Where a run spent its time, node by node.
+struct SKIFF_API NodeProfile {
+  std::string node;  // the node's name (or "<op> -> <first output>")
+  std::string op;    // its op type, "domain::Op" outside ai.onnx
+  double start_us = 0;     // from the start of the run
+  double duration_us = 0;
+};
+
+struct SKIFF_API Profile {
+  std::vector<NodeProfile> nodes;  // in execution order
+  double total_us = 0;             // the whole run, inputs to outputs
+  // The profile as Chrome trace-event JSON (load in chrome://tracing or
+  // https://ui.perfetto.dev).
+  std::string chrome_trace() const;
 };
 
 // An input or output of a model as it declares it.
@@ -92,6 +113,10 @@ class SKIFF_API Predictor {
   // example views of its own buffers): each must already have the output's
   // dtype and shape, else kInvalidInput. Outputs not named are discarded.
   void run(const NamedTensors& inputs, const NamedTensors& outputs) const;
+
+  // With Config::profiling(true): the profile of the calling thread's most
+  // recent run() on this predictor (or its clones). Empty otherwise.
+  Profile last_profile() const;
 
   // A predictor for another thread: shares the weights and compiled plans,
   // adds only per-run state.

@@ -1,6 +1,7 @@
 #include "runtime/plan.h"
 
 #include <algorithm>
+#include <chrono>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -171,6 +172,10 @@ class RunMemory final : public OutputAllocator {
   std::vector<int> pinned_;  // held inside sequences: never planned
 };
 
+double now_us() {
+  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 // The memory pattern's key: every input's kind, type and shape.
 std::vector<int64_t> shape_signature(const std::vector<Value>& inputs,
                                      const std::vector<const Value*>& captured) {
@@ -289,8 +294,8 @@ void Plan::validate_input(size_t index, const Value& value) const {
          " but the model declares ", type.str());
 }
 
-std::vector<Value> Plan::run(std::vector<Value> inputs,
-                             const std::vector<const Value*>& captured) const {
+std::vector<Value> Plan::run(std::vector<Value> inputs, const std::vector<const Value*>& captured,
+                             RunObserver* observer) const {
   if (inputs.size() != input_slots_.size())
     fail(ErrorCode::kInvalidInput, "graph '", graph_.name, "' takes ", input_slots_.size(),
          " inputs but ", inputs.size(), " were given");
@@ -332,9 +337,11 @@ std::vector<Value> Plan::run(std::vector<Value> inputs,
     for (int s : step.captured) cap.push_back(view[s]);
     outputs.assign(step.outputs.size(), Value());
     KernelContext ctx(*step.node, step.opset, std::move(in), &outputs, std::move(cap), &memory);
+    const double start = observer ? now_us() : 0;
     step.kernel->prepare(ctx);
     ctx.allocate_declared_outputs();
     step.kernel->compute(ctx);
+    if (observer) observer->after_step(*step.node, start, now_us(), outputs);
     for (size_t i = 0; i < step.outputs.size(); ++i) {
       const int s = step.outputs[i];
       if (s < 0) continue;

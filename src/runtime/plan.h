@@ -15,6 +15,16 @@
 
 namespace skiff::runtime {
 
+// Sees every step of a run as it finishes (profiling, --dump). Called on the
+// running thread; a run with an observer is otherwise unchanged.
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  // `start_us`/`end_us` are microseconds on a steady clock.
+  virtual void after_step(const ir::Node& node, double start_us, double end_us,
+                          const std::vector<Value>& outputs) = 0;
+};
+
 struct PlanOptions {
   std::vector<std::string> engines{"native"};  // tried in order for each node
 };
@@ -38,8 +48,8 @@ class Plan {
   // Runs with `inputs` in the order of graph().inputs. Outputs follow
   // graph().outputs. Outputs never alias the caller's inputs or the model's
   // weights.
-  std::vector<Value> run(std::vector<Value> inputs,
-                         const std::vector<const Value*>& captured = {}) const;
+  std::vector<Value> run(std::vector<Value> inputs, const std::vector<const Value*>& captured = {},
+                         RunObserver* observer = nullptr) const;
 
  private:
   struct Step {
