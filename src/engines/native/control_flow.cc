@@ -94,6 +94,7 @@ class IfKernel final : public Kernel {
 
 // 11: condition may be any 1-element tensor; 13: sequences; 16: optionals.
 SKIFF_KERNEL(native, "If", 1, kLatestOpset, IfKernel);
+SKIFF_KERNEL_TYPES(native, "If", 1, "B: bool, numeric; V: any");
 
 class LoopKernel final : public Kernel {
  public:
@@ -157,6 +158,7 @@ class LoopKernel final : public Kernel {
 
 // 11: M/cond semantics clarified; 13: sequences; 16: optionals.
 SKIFF_KERNEL(native, "Loop", 1, kLatestOpset, LoopKernel);
+SKIFF_KERNEL_TYPES(native, "Loop", 1, "I: int64; B: bool, numeric; V: any");
 
 class ScanKernel final : public Kernel {
  public:
@@ -265,6 +267,7 @@ class ScanKernel final : public Kernel {
 // 8: batched with sequence_lens; 9: no batch axis, scan axes and directions
 // per input/output; 11: negative axes; 16: bfloat16.
 SKIFF_KERNEL(native, "Scan", 8, kLatestOpset, ScanKernel);
+SKIFF_KERNEL_TYPES(native, "Scan", 8, "I: int64; V: all, complex64, complex128");
 
 }  // namespace
 

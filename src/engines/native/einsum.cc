@@ -247,5 +247,6 @@ class EinsumKernel final : public Kernel {
 
 // 12: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "Einsum", 12, kLatestOpset, EinsumKernel);
+SKIFF_KERNEL_TYPES(native, "Einsum", 12, "numeric");
 
 }  // namespace skiff

@@ -144,7 +144,9 @@ class LpNormalizationKernel final : public Kernel {
 
 // 9: introduced; 11: schema-only update (same semantics); unchanged through 21.
 SKIFF_KERNEL(native, "MaxUnpool", 9, kLatestOpset, MaxUnpoolKernel);
+SKIFF_KERNEL_TYPES(native, "MaxUnpool", 9, "T1: floats; T2: int64");
 // 1: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "LpNormalization", 1, kLatestOpset, LpNormalizationKernel);
+SKIFF_KERNEL_TYPES(native, "LpNormalization", 1, "floats");
 
 }  // namespace skiff

@@ -237,9 +237,12 @@ class DynamicQuantizeLinearKernel final : public Kernel {
 // outputs and `saturate` (float8 unsupported); 21: blocked `block_size`,
 // int16/uint16/int4 and `output_dtype` (int4 unsupported).
 SKIFF_KERNEL(native, "QuantizeLinear", 10, kLatestOpset, QuantizeLinearKernel);
+SKIFF_KERNEL_TYPES(native, "QuantizeLinear", 10, "x: float, float16, bfloat16, int32; y_scale: float, float16, bfloat16; T2: int8, uint8, int16, uint16");
 // Same versions as QuantizeLinear (int32 x with no zero point throughout).
 SKIFF_KERNEL(native, "DequantizeLinear", 10, kLatestOpset, DequantizeLinearKernel);
+SKIFF_KERNEL_TYPES(native, "DequantizeLinear", 10, "T1: int8, uint8, int16, uint16, int32; T2: float, float16, bfloat16");
 // 11: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "DynamicQuantizeLinear", 11, kLatestOpset, DynamicQuantizeLinearKernel);
+SKIFF_KERNEL_TYPES(native, "DynamicQuantizeLinear", 11, "T1: float; T2: uint8");
 
 }  // namespace skiff

@@ -62,6 +62,7 @@ class TransposeKernel final : public Kernel {
 };
 // 13: bfloat16; 21: more types.
 SKIFF_KERNEL(native, "Transpose", 1, kLatestOpset, TransposeKernel);
+SKIFF_KERNEL_TYPES(native, "Transpose", 1, "all, complex64, complex128");
 
 class DepthToSpaceKernel final : public Kernel {
  public:
@@ -102,6 +103,7 @@ class DepthToSpaceKernel final : public Kernel {
 };
 // 11: mode (DCR/CRD); 13: bfloat16.
 SKIFF_KERNEL(native, "DepthToSpace", 1, kLatestOpset, DepthToSpaceKernel);
+SKIFF_KERNEL_TYPES(native, "DepthToSpace", 1, "all, complex64, complex128");
 
 class SpaceToDepthKernel final : public Kernel {
  public:
@@ -128,6 +130,7 @@ class SpaceToDepthKernel final : public Kernel {
 };
 // 13: bfloat16.
 SKIFF_KERNEL(native, "SpaceToDepth", 1, kLatestOpset, SpaceToDepthKernel);
+SKIFF_KERNEL_TYPES(native, "SpaceToDepth", 1, "all, complex64, complex128");
 
 }  // namespace
 }  // namespace skiff

@@ -86,6 +86,7 @@ class UniqueKernel final : public Kernel {
 };
 
 SKIFF_KERNEL(native, "Unique", 11, kLatestOpset, UniqueKernel);
+SKIFF_KERNEL_TYPES(native, "Unique", 11, "T: all; indices: int64");
 
 }  // namespace
 
