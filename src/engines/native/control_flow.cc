@@ -226,7 +226,10 @@ class ScanKernel final : public Kernel {
     std::vector<int64_t> axis(inputs.size());
     int64_t steps = -1;
     for (size_t i = 0; i < inputs.size(); ++i) {
-      axis[i] = normalize_axis(axes[i], inputs[i].rank(), "scan_input_axes");
+      if (axes[i] < -inputs[i].rank() || axes[i] >= inputs[i].rank())
+        ctx.fail("scan_input_axes holds axis ", axes[i], ", out of range for scan input ", i, " ",
+                 inputs[i].str());
+      axis[i] = axes[i] < 0 ? axes[i] + inputs[i].rank() : axes[i];
       if (steps >= 0 && inputs[i].dim(axis[i]) != steps)
         ctx.fail("scan inputs disagree on the sequence length (", steps, " vs ", inputs[i].str(), ")");
       steps = inputs[i].dim(axis[i]);

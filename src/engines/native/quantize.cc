@@ -58,7 +58,9 @@ QuantLayout quant_layout(const KernelContext& ctx, const QuantAttrs& attrs) {
   }
   if (ctx.opset() < 13 || x.rank() == 0)
     ctx.fail(ctx.input_label(1), " must have one element (per-axis scales need opset 13 and x of rank >= 1)");
-  const int64_t axis = normalize_axis(attrs.axis, x.rank(), "axis");
+  if (attrs.axis < -x.rank() || attrs.axis >= x.rank())
+    ctx.fail("axis ", attrs.axis, " is out of range for ", ctx.input_label(0));
+  const int64_t axis = attrs.axis < 0 ? attrs.axis + x.rank() : attrs.axis;
   q.axis_dim = x.dim(axis);
   for (int64_t d = 0; d < axis; ++d) q.outer *= x.dim(d);
   for (int64_t d = axis + 1; d < x.rank(); ++d) q.inner *= x.dim(d);

@@ -145,7 +145,9 @@ class SplitToSequenceKernel final : public Kernel {
       : axis_(info.attr_int("axis", 0)), keepdims_(info.attr_int("keepdims", 1) != 0) {}
   void compute(KernelContext& ctx) const override {
     const Tensor& x = ctx.input(0);
-    const int64_t axis = normalize_axis(axis_, x.rank());
+    if (axis_ < -x.rank() || axis_ >= x.rank())
+      ctx.fail("axis ", axis_, " is out of range for ", ctx.input_label(0));
+    const int64_t axis = axis_ < 0 ? axis_ + x.rank() : axis_;
     const int64_t n = x.dim(axis);
     std::vector<int64_t> sizes;
     bool squeeze = false;
@@ -154,6 +156,8 @@ class SplitToSequenceKernel final : public Kernel {
       squeeze = !keepdims_;
     } else {
       const Tensor& split = ctx.input(1);
+      if (split.dtype() != DataType::kInt32 && split.dtype() != DataType::kInt64)
+        ctx.fail(ctx.input_label(1), " must be int32 or int64");
       std::vector<int64_t> values(static_cast<size_t>(split.numel()));
       for (int64_t i = 0; i < split.numel(); ++i)
         values[i] = split.dtype() == DataType::kInt32 ? split.data<int32_t>()[i] : split.data<int64_t>()[i];
@@ -164,7 +168,7 @@ class SplitToSequenceKernel final : public Kernel {
       } else {
         int64_t total = 0;
         for (int64_t v : values) {
-          if (v < 0) ctx.fail("split sizes must be non-negative");
+          if (v < 0) ctx.fail(ctx.input_label(1), " holds a negative size: ", shape_str(values));
           total += v;
         }
         if (total != n) ctx.fail("split sizes sum to ", total, " but axis ", axis, " of ", x.str(), " has ", n);
@@ -203,7 +207,11 @@ class ConcatFromSequenceKernel final : public Kernel {
     std::vector<Tensor> items = seq.sequence;
     const Tensor first = items[0];
     const int64_t out_rank = first.rank() + (new_axis_ ? 1 : 0);
-    const int64_t axis = normalize_axis(axis_, out_rank);
+    // With new_axis the axis indexes the output, one rank above the items.
+    if (axis_ < -out_rank || axis_ >= out_rank)
+      ctx.fail("axis ", axis_, " is out of range for sequence items ", first.str(),
+               new_axis_ ? " with new_axis=1" : "");
+    const int64_t axis = axis_ < 0 ? axis_ + out_rank : axis_;
     if (new_axis_)
       for (auto& t : items) {
         Shape s = t.shape();

@@ -47,7 +47,8 @@ class TransposeKernel final : public Kernel {
       return perm;
     }
     if (static_cast<int64_t>(perm_.size()) != rank)
-      ctx.fail("perm has ", perm_.size(), " entries but ", ctx.input_label(0), " has rank ", rank);
+      ctx.fail("perm ", shape_str(perm_), " has ", perm_.size(), " entries but ", ctx.input_label(0),
+               " has rank ", rank);
     std::vector<bool> seen(static_cast<size_t>(rank), false);
     for (int64_t p : perm_) {
       if (p < 0 || p >= rank || seen[static_cast<size_t>(p)])
