@@ -145,9 +145,20 @@ const Tensor& KernelContext::input(size_t i) const {
   return v.tensor;
 }
 
+// Rejects negative dims and sizes past shape_numel's limit before anything
+// is allocated, naming the node (the shape comes from the node's data).
+void KernelContext::check_output_shape(size_t i, const Shape& shape) const {
+  try {
+    shape_numel(shape);
+  } catch (const Error& e) {
+    skiff::fail(e.code(), prefix(), "output ", i, " would have shape ", shape_str(shape), ": ",
+                e.what());
+  }
+}
+
 void KernelContext::set_output(size_t i, DataType dtype, Shape shape) {
   SKIFF_ASSERT(i < outputs_->size());
-  shape_numel(shape);  // rejects negative dims and overflow before allocation
+  check_output_shape(i, shape);
   declared_dtype_[i] = dtype;
   declared_shape_[i] = std::move(shape);
 }
@@ -169,6 +180,7 @@ Tensor& KernelContext::output(size_t i) {
 
 Tensor& KernelContext::allocate_output(size_t i, DataType dtype, Shape shape) {
   SKIFF_ASSERT(i < outputs_->size());
+  check_output_shape(i, shape);
   (*outputs_)[i] = Value(allocator_ ? allocator_->allocate(i, dtype, std::move(shape))
                                     : Tensor(dtype, std::move(shape)));
   return (*outputs_)[i].tensor;

@@ -155,6 +155,8 @@ class KernelContext {
   std::vector<bool> wanted_;
   std::vector<DataType> declared_dtype_;
   std::vector<Shape> declared_shape_;
+
+  void check_output_shape(size_t i, const Shape& shape) const;
 };
 
 class Kernel {

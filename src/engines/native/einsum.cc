@@ -206,8 +206,10 @@ class EinsumKernel final : public Kernel {
     for (int id = 0; id < static_cast<int>(sizes.size()); ++id)
       if (!in_output[id]) summed.push_back(id);
     int64_t out_numel = 1, sum_numel = 1;
-    for (int id : r.output_labels) out_numel = checked_mul(out_numel, sizes[id]);
-    for (int id : summed) sum_numel = checked_mul(sum_numel, sizes[id]);
+    for (int id : r.output_labels) out_numel *= sizes[id];  // the output's size, checked in prepare
+    for (int id : summed)
+      if (__builtin_mul_overflow(sum_numel, sizes[id], &sum_numel) || sum_numel > (int64_t{1} << 48))
+        ctx.fail_runtime("the summed labels span more than 2^48 products per output element");
     parallel_for(out_numel, sum_numel * static_cast<int64_t>(nops) * 2, [&](int64_t begin, int64_t end) {
       std::vector<int64_t> base(nops), off(nops);
       std::vector<int64_t> idx(summed.size());

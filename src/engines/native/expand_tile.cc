@@ -51,7 +51,10 @@ class TileKernel final : public Kernel {
     const Tensor& x = ctx.input(0);
     const std::vector<int64_t> repeats = repeats_of(ctx);
     Shape shape(x.shape());
-    for (size_t d = 0; d < shape.size(); ++d) shape[d] = checked_mul(shape[d], repeats[d]);
+    for (size_t d = 0; d < shape.size(); ++d)
+      if (__builtin_mul_overflow(shape[d], repeats[d], &shape[d]))
+        ctx.fail_runtime(ctx.input_label(1), " ", shape_str(repeats), " overflows dim ", d, " of ",
+                         ctx.input_label(0));
     ctx.set_output(0, x.dtype(), shape);
   }
   // The output viewed as [r0, d0, r1, d1, ...]: the repeat dims have stride

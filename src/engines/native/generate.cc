@@ -132,7 +132,9 @@ class RangeKernel final : public Kernel {
         const __int128 span = static_cast<__int128>(limit) - start;
         const __int128 d = delta;
         const __int128 steps = span / d + ((span % d != 0) && ((span > 0) == (d > 0)) ? 1 : 0);
-        if (steps > (__int128{1} << 48)) ctx.fail("the range holds too many elements");
+        if (steps > (__int128{1} << 48))
+          ctx.fail("the range from ", static_cast<int64_t>(start), " to ", static_cast<int64_t>(limit),
+                   " by ", static_cast<int64_t>(delta), " holds too many elements");
         n = steps > 0 ? static_cast<int64_t>(steps) : 0;
       }
     }, ctx.prefix() + ctx.input_label(0));

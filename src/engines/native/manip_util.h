@@ -62,7 +62,8 @@ std::vector<int64_t> normalized_indices(const KernelContext& ctx, size_t input, 
     const int64_t v = static_cast<int64_t>(indices[i]);
     if (v < -dim || v >= dim)
       ctx.fail_runtime(ctx.input_label(input), " holds index ", v, " at position ", i,
-                       ", out of range [", -dim, ", ", dim - 1, "]");
+                       dim == 0 ? std::string(", but the indexed axis is empty")
+                                : str_cat(", out of range [", -dim, ", ", dim - 1, "]"));
     out[static_cast<size_t>(i)] = v < 0 ? v + dim : v;
   }
   return out;

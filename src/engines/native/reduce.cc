@@ -299,7 +299,7 @@ class ReduceKernel final : public Kernel {
       if (a.rank() > 1) ctx.fail(ctx.input_label(1), " must be 1-D");
       if (a.dtype() == DataType::kInt64) axes.assign(a.data<int64_t>(), a.data<int64_t>() + a.numel());
       else if (a.dtype() == DataType::kInt32) axes.assign(a.data<int32_t>(), a.data<int32_t>() + a.numel());
-      else ctx.fail(ctx.input_label(1), " must be int64");
+      else ctx.fail(ctx.input_label(1), " must be int32 or int64");
     }
     reduced.assign(static_cast<size_t>(x.rank()), axes.empty());
     if (axes.empty()) return !(axes_from_input_ && noop_with_empty_axes_);

@@ -436,9 +436,11 @@ class ResizeKernel final : public Kernel {
     if (!sizes.empty()) apply_sizes(ctx, ax, sizes, p);
     for (size_t i = 0; i < scales.size(); ++i) {
       const int64_t d = ax[i];
-      if (!(scales[i] > 0) || !std::isfinite(scales[i])) ctx.fail("scale ", scales[i], " must be positive");
+      if (!(scales[i] > 0) || !std::isfinite(scales[i]))
+        ctx.fail("scale ", scales[i], " for axis ", d, " of ", ctx.input_label(0), " must be positive");
       const double len = std::floor(static_cast<double>(x.dim(d)) * scales[i]);
-      if (len > static_cast<double>(int64_t{1} << 48)) ctx.fail("scale ", scales[i], " is too large");
+      if (len > static_cast<double>(int64_t{1} << 48))
+        ctx.fail("scale ", scales[i], " for axis ", d, " of ", ctx.input_label(0), " is too large");
       p.scales[d] = scales[i];
       p.out[d] = static_cast<int64_t>(len);
     }

@@ -61,7 +61,7 @@ class ReshapeKernel final : public Kernel {
     Shape out(requested.size());
     int64_t inferred = -1;
     int64_t known = 1;
-    bool has_zero = false;
+    bool has_zero = false, overflow = false;
     for (size_t i = 0; i < requested.size(); ++i) {
       int64_t d = requested[i];
       if (d == -1) {
@@ -77,8 +77,10 @@ class ReshapeKernel final : public Kernel {
       }
       has_zero = has_zero || d == 0;
       out[i] = d;
-      known = checked_mul(known, d);
+      overflow = __builtin_mul_overflow(known, d, &known) || overflow;
     }
+    if (has_zero) known = 0;  // a 0 dim empties the tensor, however large the others
+    else if (overflow) bad("the dims multiply past int64");
     if (inferred >= 0) {
       if (allowzero_ && has_zero) bad("with allowzero=1 a shape cannot hold both 0 and -1");
       if (known == 0 || data.numel() % known != 0)
