@@ -28,6 +28,10 @@ Options:
   --shape NAME=D0,D1   shape for input NAME (needed for symbolic dims); repeatable
   --seed N             seed for random inputs (default 0)
   --threads N          threads (default: all cores)
+  --dump DIR           write every intermediate value to DIR (one .pb per value,
+                       index.tsv lists them in execution order with the node
+                       that produced each); compare two dumps with
+                       scripts/compare_dumps.py
   -q, --quiet          do not print the output summary
 
 Exit status: 0 ok, 2 the model cannot be loaded, 3 the run failed (bad input
@@ -77,7 +81,8 @@ Tensor random_tensor(DataType dtype, const Shape& shape, std::mt19937_64& rng) {
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& args) {
-  std::string model_path, inputs_dir, outputs_dir;
+  std::string model_path, inputs_dir, outputs_dir, dump_dir;
+  passes::PassOptions pass_options;
   std::map<std::string, Shape> shapes;
   uint64_t seed = 0;
   int threads = 0;
@@ -89,7 +94,7 @@ int cmd_run(const std::vector<std::string>& args) {
       return args[++i];
     };
     if (a == "--help" || a == "-h") {
-      std::cout << kHelp;
+      std::cout << kHelp << kPassOptionsHelp;
       return kExitOk;
     } else if (a == "--inputs") {
       inputs_dir = value();
@@ -100,6 +105,9 @@ int cmd_run(const std::vector<std::string>& args) {
       const size_t eq = spec.rfind('=');
       if (eq == std::string::npos || eq == 0) throw UsageError("--shape wants NAME=D0,D1,...");
       shapes[spec.substr(0, eq)] = parse_dims(spec.substr(eq + 1), "--shape " + spec);
+    } else if (a == "--dump") {
+      dump_dir = value();
+    } else if (parse_pass_option(args, i, pass_options)) {
     } else if (a == "--seed") {
       seed = std::stoull(value());
     } else if (a == "--threads") {
@@ -119,7 +127,7 @@ int cmd_run(const std::vector<std::string>& args) {
 
   LoadedModel m;
   try {
-    m = load_and_compile(model_path);
+    m = load_and_compile(model_path, pass_options);
   } catch (const Error& e) {
     std::cerr << "skiff: " << e.what() << "\n";
     return exit_status(e, true);
@@ -160,6 +168,7 @@ int cmd_run(const std::vector<std::string>& args) {
     inputs.push_back(Value(random_tensor(vi.type.dtype, shape, rng)));
   }
 
+  if (!dump_dir.empty()) dump_intermediates(m.model, inputs, dump_dir);
   const auto start = std::chrono::steady_clock::now();
   std::vector<Value> outputs = m.plan->run(std::move(inputs));
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -13,6 +13,7 @@ Commands:
   run MODEL      run a model on test-data inputs or seeded random inputs
   test PATH...   run ONNX test-data cases (model.onnx + test_data_set_*)
   inspect MODEL  show inputs, outputs, opsets, op histogram, missing kernels
+  optimize MODEL write the optimized (and optionally pruned) model as ONNX
   version        version, git commit, compiler, build flags, CPU features
   operators      the ops skiff has kernels for, by domain and opset range
 
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
     if (command == "inspect") return cmd_inspect(args);
     if (command == "version" || command == "--version") return cmd_version(args);
     if (command == "operators") return cmd_operators(args);
+    if (command == "optimize") return cmd_optimize(args);
     std::cerr << "skiff: unknown command '" << command << "' (see skiff --help)\n";
     return kExitUsage;
   } catch (const UsageError& e) {
