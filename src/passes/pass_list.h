@@ -23,5 +23,9 @@ std::unique_ptr<Pass> make_fold_batch_norm();
 std::unique_ptr<Pass> make_fold_affine_into_conv();
 std::unique_ptr<Pass> make_fuse_conv_add();
 std::unique_ptr<Pass> make_fuse_activation();
+std::unique_ptr<Pass> make_fuse_matmul_add();
+std::unique_ptr<Pass> make_fuse_layer_norm();
+std::unique_ptr<Pass> make_fuse_attention();
+std::unique_ptr<Pass> make_fold_transpose_into_gemm();
 
 }  // namespace skiff::passes

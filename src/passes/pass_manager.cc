@@ -22,8 +22,9 @@ constexpr Factory kBasicPasses[] = {
     make_eliminate_common_subexpressions, make_eliminate_dead_code,
 };
 constexpr Factory kExtendedPasses[] = {
-    make_fold_batch_norm, make_fold_affine_into_conv, make_fuse_conv_add, make_fuse_activation,
-    make_eliminate_dead_code,
+    make_fold_batch_norm,  make_fold_affine_into_conv,    make_fuse_layer_norm,
+    make_fuse_attention,   make_fold_transpose_into_gemm, make_fuse_matmul_add,
+    make_fuse_conv_add,    make_fuse_activation,          make_eliminate_dead_code,
 };
 constexpr int kMaxRounds = 8;
 
