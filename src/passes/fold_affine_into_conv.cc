@@ -1,10 +1,11 @@
-// fold_affine_into_conv (extended): Conv followed by Mul, Div, Add or Sub
-// with a float constant that is per output channel (a scalar, or [M,1,1]
-// and the like) folds into the Conv's weights and bias. PaddleOCR's
+// fold_affine_into_conv (extended): Conv or ConvTranspose followed by Mul,
+// Div, Add or Sub with a float constant that is per output channel (a
+// scalar, or [M,1,1] and the like) folds into the weights and bias. PaddleOCR's
 // PP-LCNetV3 follows every Conv with such a learnable scale and shift.
 #include <algorithm>
 #include <cmath>
 
+#include "passes/conv_weights.h"
 #include "passes/graph_util.h"
 #include "passes/pass_list.h"
 
@@ -48,9 +49,11 @@ class FoldAffineIntoConv final : public Pass {
         ir::Node& conv = graph.nodes[static_cast<size_t>(p)];
         const Tensor* w = constant_input(graph, conv, 1);
         const Tensor* b = constant_input(graph, conv, 2);
-        if (!is_op(conv, "Conv") || !w || w->dtype() != DataType::kFloat || w->rank() < 3) continue;
-        if (conv.has_input(2) && (!b || b->dtype() != DataType::kFloat || b->numel() != w->dim(0))) continue;
-        auto values = per_channel(*c, w->dim(0), w->rank());
+        if (!(is_op(conv, "Conv") || is_op(conv, "ConvTranspose")) || !w || conv.outputs.size() != 1) continue;
+        const int64_t channels = output_channels(conv, *w);
+        if (channels < 0) continue;
+        if (conv.has_input(2) && (!b || b->dtype() != DataType::kFloat || b->numel() != channels)) continue;
+        auto values = per_channel(*c, channels, w->rank());
         if (!values) continue;
         if (is_op(op, "Div"))
           for (double& v : *values) v = v == 0 ? NAN : 1.0 / v;
@@ -73,18 +76,14 @@ class FoldAffineIntoConv final : public Pass {
  private:
   static void fold(ir::Graph& graph, PassContext& ctx, ir::Node& conv, const Tensor& w, const Tensor* b,
                    const std::vector<double>& values, bool scale) {
-    const int64_t channels = w.dim(0), per = w.numel() / std::max<int64_t>(1, channels);
+    const int64_t channels = static_cast<int64_t>(values.size());
     Tensor bias(DataType::kFloat, {channels});
     for (int64_t m = 0; m < channels; ++m) {
       const double old = b ? b->data<float>()[m] : 0.0;
       bias.data<float>()[m] = static_cast<float>(scale ? old * values[static_cast<size_t>(m)] : old + values[static_cast<size_t>(m)]);
     }
     if (scale) {
-      Tensor scaled = w.clone();
-      float* p = scaled.data<float>();
-      for (int64_t m = 0; m < channels; ++m)
-        for (int64_t k = 0; k < per; ++k) p[m * per + k] = static_cast<float>(p[m * per + k] * values[static_cast<size_t>(m)]);
-      conv.inputs[1] = add_initializer(graph, ctx, conv.inputs[1], std::move(scaled));
+      conv.inputs[1] = add_initializer(graph, ctx, conv.inputs[1], scale_output_channels(conv, w, values));
       if (!b) return;  // no bias: scaling zero keeps zero
     }
     conv.inputs.resize(3);

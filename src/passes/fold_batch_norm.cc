@@ -10,6 +10,7 @@
 // used. New weights get new names (the originals may be shared).
 #include <cmath>
 
+#include "passes/conv_weights.h"
 #include "passes/graph_util.h"
 #include "passes/pass_list.h"
 
@@ -52,34 +53,15 @@ bool batch_norm_affine(const ir::Graph& graph, const ir::Node& bn, int64_t opset
 // The producer's weight scaled per output channel, or an undefined tensor
 // when the shapes do not fit.
 Tensor scaled_weight(const ir::Node& producer, const Tensor& w, const std::vector<float>& scale) {
-  const int64_t channels = static_cast<int64_t>(scale.size());
-  Tensor out = w.clone();
-  float* p = out.data<float>();
-  if (is_op(producer, "Conv")) {
-    if (w.rank() < 3 || w.dim(0) != channels) return Tensor();
-    const int64_t per = w.numel() / std::max<int64_t>(1, channels);
-    for (int64_t m = 0; m < channels; ++m)
-      for (int64_t i = 0; i < per; ++i) p[m * per + i] *= scale[static_cast<size_t>(m)];
-    return out;
-  }
-  if (is_op(producer, "ConvTranspose")) {
-    // W is [C, M/group, k...]; output channel = group index * M/group + m.
-    const int64_t group = attr_int(producer, "group", 1);
-    if (w.rank() < 3 || group <= 0 || w.dim(0) % group != 0 || w.dim(1) * group != channels) return Tensor();
-    const int64_t c_per_group = w.dim(0) / group, m_per_group = w.dim(1);
-    const int64_t spatial = w.numel() / std::max<int64_t>(1, w.dim(0) * m_per_group);
-    for (int64_t c = 0; c < w.dim(0); ++c)
-      for (int64_t m = 0; m < m_per_group; ++m) {
-        const float s = scale[static_cast<size_t>((c / c_per_group) * m_per_group + m)];
-        float* block = p + (c * m_per_group + m) * spatial;
-        for (int64_t i = 0; i < spatial; ++i) block[i] *= s;
-      }
-    return out;
-  }
+  const std::vector<double> s(scale.begin(), scale.end());
+  if (!is_op(producer, "Gemm")) return scale_output_channels(producer, w, s);
   // Gemm: output column n scales row n of B (transB) or column n of B.
+  const int64_t channels = static_cast<int64_t>(scale.size());
   const bool trans_b = attr_int(producer, "transB", 0) != 0;
   const float alpha = attr_float(producer, "alpha", 1.0f);
   if (w.rank() != 2 || (trans_b ? w.dim(0) : w.dim(1)) != channels) return Tensor();
+  Tensor out = w.clone();
+  float* p = out.data<float>();
   for (int64_t r = 0; r < w.dim(0); ++r)
     for (int64_t c = 0; c < w.dim(1); ++c)
       p[r * w.dim(1) + c] *= alpha * scale[static_cast<size_t>(trans_b ? r : c)];

@@ -1,6 +1,7 @@
 #include "passes/shape_inference.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <unordered_map>
 #include <unordered_set>
@@ -513,6 +514,74 @@ void infer_reduce(Node& n, bool arg) {
   n.set(0, arg ? DataType::kInt64 : n.dtype(0), out);
 }
 
+// Resize / Upsample: dims scaled by constant scales (floor), or set by
+// constant sizes; otherwise the rank is kept with unknown dims.
+void infer_resize(Node& n) {
+  const Dims* x = n.dims(0);
+  if (!x) return;
+  std::vector<double> scales;
+  std::optional<std::vector<int64_t>> sizes;
+  const bool upsample = n.node.op_type == "Upsample";
+  if (upsample && n.opset < 9) {
+    for (float f : n.node.attr("scales") ? n.node.attr("scales")->floats : std::vector<float>{}) scales.push_back(f);
+  } else {
+    const size_t scales_input = (upsample || n.opset < 11) ? 1 : 2;
+    if (const Tensor* t = n.constant(scales_input)) scales = to_doubles(*t);
+    if (!upsample && n.opset >= 11 && n.node.has_input(3)) sizes = n.ints(3);
+  }
+  if (!attr_ints(n.node, "axes").empty()) return n.set(0, n.dtype(0), Dims(x->size(), unknown()));
+  Dims out;
+  for (size_t i = 0; i < x->size(); ++i) {
+    const ir::Dim& d = (*x)[i];
+    if (sizes && sizes->size() == x->size()) {
+      out.push_back(known_dim((*sizes)[i]));
+    } else if (scales.size() == x->size()) {
+      const double f = scales[i];
+      if (f == 1.0) out.push_back(d);
+      else if (d.known()) out.push_back(known_dim(static_cast<int64_t>(std::floor(static_cast<double>(d.value) * f))));
+      else out.push_back(d.param.empty() ? unknown() : symbol(str_cat("(", d.param, "*", f, ")")));
+    } else {
+      out.push_back(unknown());
+    }
+  }
+  n.set(0, n.dtype(0), out);
+}
+
+void infer_conv_transpose(Node& n) {
+  const Dims* x = n.dims(0);
+  const Dims* w = n.dims(1);
+  if (!x || !w || x->size() < 3 || w->size() != x->size()) return;
+  const size_t rank = x->size() - 2;
+  const int64_t group = attr_int(n.node, "group", 1);
+  ir::Dim channels = (*w)[1].known() ? known_dim((*w)[1].value * group) : unknown();
+  Dims out = {(*x)[0], channels};
+  const auto output_shape = attr_ints(n.node, "output_shape");
+  std::vector<int64_t> kernel = attr_ints(n.node, "kernel_shape"), strides = attr_ints(n.node, "strides"),
+                       dilations = attr_ints(n.node, "dilations"), pads = attr_ints(n.node, "pads"),
+                       output_padding = attr_ints(n.node, "output_padding");
+  if (kernel.empty())
+    for (size_t i = 2; i < w->size(); ++i) kernel.push_back((*w)[i].known() ? (*w)[i].value : -1);
+  strides.resize(rank, 1);
+  dilations.resize(rank, 1);
+  output_padding.resize(rank, 0);
+  pads.resize(2 * rank, 0);
+  const std::string auto_pad = attr_string(n.node, "auto_pad", "NOTSET");
+  for (size_t i = 0; i < rank; ++i) {
+    const ir::Dim& in = (*x)[i + 2];
+    if (output_shape.size() == rank) {
+      out.push_back(known_dim(output_shape[i]));
+    } else if (kernel[i] < 0 || auto_pad != "NOTSET") {
+      out.push_back(unknown());
+    } else {
+      // (in - 1) * stride + extent + output_padding - pads
+      const int64_t add = (dilations[i] * (kernel[i] - 1) + 1) + output_padding[i] - pads[i] - pads[i + rank] - strides[i];
+      if (in.known()) out.push_back(known_dim(in.value * strides[i] + add));
+      else out.push_back(in.param.empty() ? unknown() : symbol(str_cat("(", in.param, "*", strides[i], "+", add, ")")));
+    }
+  }
+  n.set(0, n.dtype(0), out);
+}
+
 using Rule = std::function<void(Node&)>;
 
 const std::unordered_map<std::string, Rule>& rules() {
@@ -552,6 +621,19 @@ const std::unordered_map<std::string, Rule>& rules() {
         n.set(0, n.dtype(0), out);
       };
     (*t)["MatMul"] = infer_matmul;
+    (*t)["Resize"] = infer_resize;
+    (*t)["Upsample"] = infer_resize;
+    (*t)["ConvTranspose"] = infer_conv_transpose;
+    // Type only: the shape depends on values the rules do not track.
+    for (const char* op : {"Pad", "Tile", "Expand", "Split", "TopK", "GatherElements", "GatherND", "ScatterND",
+                           "ScatterElements", "Einsum", "DepthToSpace", "SpaceToDepth", "ReverseSequence"})
+      (*t)[op] = [](Node& n) {
+        for (size_t i = 0; i < n.node.outputs.size(); ++i) n.set(i, n.dtype(0), std::nullopt);
+      };
+    (*t)["TopK"] = [](Node& n) {
+      n.set(0, n.dtype(0), std::nullopt);
+      n.set(1, DataType::kInt64, std::nullopt);
+    };
     (*t)["Gemm"] = [](Node& n) { infer_gemm(n, false); };
     (*t)["FusedGemm"] = [](Node& n) { infer_gemm(n, true); };
     (*t)["Attention"] = [](Node& n) {
