@@ -30,18 +30,20 @@ class EliminateIdentity final : public Pass {
 
   bool run(ir::Graph& graph, PassContext& ctx) override {
     bool changed = false;
+    LazyUses lazy(graph);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       ir::Node& node = graph.nodes[i];
       if (is_dead(node) || node.inputs.empty() || node.outputs.empty()) continue;
       // Uses is rebuilt per removal: bypassing renames values other
       // candidates read.
-      Uses uses(graph);
+      const Uses& uses = lazy.get();
       const bool identity = is_op(node, "Identity") && node.has_input(0);
       if (!identity && !is_inference_dropout(graph, node, uses)) continue;
       const std::string label = node.label();
       if (bypass_node(graph, uses, i)) {
         ctx.note(label + " removed");
         changed = true;
+        lazy.changed();
       }
     }
     erase_dead_nodes(graph);

@@ -33,6 +33,7 @@ class EliminateNeutralOps final : public Pass {
   bool run(ir::Graph& graph, PassContext& ctx) override {
     const auto& shapes = ctx.shapes(graph);
     bool changed = false;
+    LazyUses lazy(graph);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       ir::Node& node = graph.nodes[i];
       if (is_dead(node) || node.outputs.size() != 1) continue;
@@ -48,11 +49,12 @@ class EliminateNeutralOps final : public Pass {
                                same_dims(*in->second.dims, *out->second.dims));
       if (!same_shape) continue;
       if (x == 1) std::swap(node.inputs[0], node.inputs[1]);
-      Uses uses(graph);
+      const Uses& uses = lazy.get();
       const std::string label = node.label();
       if (bypass_node(graph, uses, i)) {
         ctx.note(label + " is a no-op (neutral constant); removed");
         changed = true;
+        lazy.changed();
       } else if (x == 1) {
         std::swap(node.inputs[0], node.inputs[1]);
       }

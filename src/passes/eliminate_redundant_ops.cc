@@ -57,10 +57,11 @@ class EliminateRedundantOps final : public Pass {
       return it == shapes.end() ? nullptr : &it->second;
     };
     bool changed = false;
+    LazyUses lazy(graph);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       ir::Node& node = graph.nodes[i];
       if (is_dead(node) || !is_onnx(node) || !node.has_input(0) || node.outputs.size() != 1) continue;
-      Uses uses(graph);
+      const Uses& uses = lazy.get();
       const int p = uses.producer(node.inputs[0]);
       const ir::Node* prev = p >= 0 ? &graph.nodes[static_cast<size_t>(p)] : nullptr;
       const ShapeInfo* in = info(node.inputs[0]);
@@ -74,6 +75,7 @@ class EliminateRedundantOps final : public Pass {
           node.inputs[0] = prev->inputs[0];
           ctx.note(label + " reads the input of " + prev->label() + " (a lossless round trip)");
           changed = true;
+          lazy.changed();
           continue;
         }
       }
@@ -84,6 +86,7 @@ class EliminateRedundantOps final : public Pass {
           node.inputs[0] = prev->inputs[0];
           ctx.note(label + " reshapes the input of " + prev->label());
           changed = true;
+          lazy.changed();
           continue;
         }
       }
@@ -96,12 +99,14 @@ class EliminateRedundantOps final : public Pass {
           set_attr(node, make_attr("perm", perm));
           ctx.note(label + " and " + prev->label() + " compose into perm " + shape_str(perm));
           changed = true;
+          lazy.changed();
           continue;
         }
       }
       if (does_nothing(node, in, out) && bypass_node(graph, uses, i)) {
         ctx.note(label + " does nothing; removed");
         changed = true;
+        lazy.changed();
       }
     }
     erase_dead_nodes(graph);

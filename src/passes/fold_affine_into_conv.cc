@@ -35,11 +35,12 @@ class FoldAffineIntoConv final : public Pass {
 
   bool run(ir::Graph& graph, PassContext& ctx) override {
     bool changed = false;
+    LazyUses lazy(graph);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       ir::Node& op = graph.nodes[i];
       const bool scale = is_op(op, "Mul") || is_op(op, "Div");
       if (!(scale || is_op(op, "Add") || is_op(op, "Sub")) || op.inputs.size() != 2 || op.outputs.size() != 1) continue;
-      Uses uses(graph);
+      const Uses& uses = lazy.get();
       const bool commutative = is_op(op, "Mul") || is_op(op, "Add");
       for (int side = 0; side < (commutative ? 2 : 1); ++side) {
         const std::string& y = op.inputs[static_cast<size_t>(side)];
@@ -66,6 +67,7 @@ class FoldAffineIntoConv final : public Pass {
         conv.outputs[0] = op.outputs[0];
         kill_node(op);
         changed = true;
+        lazy.changed();
         break;
       }
     }

@@ -102,10 +102,11 @@ class FoldBatchNorm final : public Pass {
 
   bool run(ir::Graph& graph, PassContext& ctx) override {
     bool changed = false;
+    LazyUses lazy(graph);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       ir::Node& bn = graph.nodes[i];
       if (!is_op(bn, "BatchNormalization") || !bn.has_input(0)) continue;
-      Uses uses(graph);
+      const Uses& uses = lazy.get();
       const int p = uses.producer(bn.inputs[0]);
       if (p < 0 || !uses.only_read_by(bn.inputs[0], i)) continue;
       ir::Node& producer = graph.nodes[static_cast<size_t>(p)];
@@ -129,6 +130,7 @@ class FoldBatchNorm final : public Pass {
       producer.outputs[0] = bn.outputs[0];
       kill_node(bn);
       changed = true;
+      lazy.changed();
     }
     erase_dead_nodes(graph);
     return changed;

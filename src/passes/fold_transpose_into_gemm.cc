@@ -27,13 +27,14 @@ class FoldTransposeIntoGemm final : public Pass {
 
   bool run(ir::Graph& graph, PassContext& ctx) override {
     bool changed = false;
+    LazyUses lazy(graph);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       ir::Node& node = graph.nodes[i];
       const bool gemm = is_op(node, "Gemm") || (node.domain == kSkiffDomain && node.op_type == "FusedGemm");
       const bool matmul = is_op(node, "MatMul") && node.inputs.size() == 2;
       if (!gemm && !matmul) continue;
       if (dtype_of_value(graph, ctx, node.inputs[0]) != DataType::kFloat) continue;
-      Uses uses(graph);
+      const Uses& uses = lazy.get();
       const std::string label = node.label();
       if (matmul) {
         const std::string b = transposed_2d(graph, ctx, uses, node.inputs[1]);
@@ -46,8 +47,10 @@ class FoldTransposeIntoGemm final : public Pass {
         set_attr(node, make_attr("transB", int64_t{1}));
         ctx.note(label + " reads B untransposed (transB)");
         changed = true;
+        lazy.changed();
         continue;
       }
+      bool rewired = false;
       for (size_t k = 0; k < 2; ++k) {
         const std::string src = transposed_2d(graph, ctx, uses, node.inputs[k]);
         if (src.empty() || (k == 0 && rank_of(graph, ctx, node.inputs[0]) != 2)) continue;
@@ -55,8 +58,9 @@ class FoldTransposeIntoGemm final : public Pass {
         set_attr(node, make_attr(flag, int64_t{attr_int(node, flag, 0) == 0 ? 1 : 0}));
         node.inputs[k] = src;
         ctx.note(str_cat(label, " reads its ", k == 0 ? "A" : "B", " untransposed (", flag, ")"));
-        changed = true;
+        changed = rewired = true;
       }
+      if (rewired) lazy.changed();
     }
     return changed;
   }

@@ -31,12 +31,13 @@ class FuseActivation final : public Pass {
 
   bool run(ir::Graph& graph, PassContext& ctx) override {
     bool changed = false;
+    LazyUses lazy(graph);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       ir::Node& node = graph.nodes[i];
       if (is_dead(node)) continue;
       const Target target = target_of(graph, ctx, node);
       if (target == Target::kNone) continue;
-      Uses uses(graph);
+      const Uses& uses = lazy.get();
       const auto match = match_activation(graph, uses, node.outputs[0], ctx.opset());
       if (!match) continue;
       if (target == Target::kConv) make_fused_conv(node, ctx);
@@ -47,6 +48,7 @@ class FuseActivation final : public Pass {
       node.outputs[0] = match->output;
       for (size_t k : match->nodes) kill_node(graph.nodes[k]);
       changed = true;
+      lazy.changed();
     }
     erase_dead_nodes(graph);
     return changed;

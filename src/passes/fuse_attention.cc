@@ -20,10 +20,14 @@ class FuseAttention final : public Pass {
 
   bool run(ir::Graph& graph, PassContext& ctx) override {
     bool changed = false;
+    LazyUses lazy(graph);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       if (!is_op(graph.nodes[i], "Softmax")) continue;
-      Uses uses(graph);
-      if (fuse(graph, ctx, uses, i)) changed = true;
+      const Uses& uses = lazy.get();
+      if (fuse(graph, ctx, uses, i)) {
+        changed = true;
+        lazy.changed();
+      }
     }
     erase_dead_nodes(graph);
     return changed;

@@ -16,10 +16,11 @@ class FuseConvAdd final : public Pass {
 
   bool run(ir::Graph& graph, PassContext& ctx) override {
     bool changed = false;
+    LazyUses lazy(graph);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       ir::Node& add = graph.nodes[i];
       if (!is_op(add, "Add") || add.inputs.size() != 2 || add.outputs.size() != 1) continue;
-      Uses uses(graph);
+      const Uses& uses = lazy.get();
       for (int side = 0; side < 2; ++side) {
         const std::string y = add.inputs[static_cast<size_t>(side)], z = add.inputs[static_cast<size_t>(1 - side)];
         const int p = uses.producer(y);
@@ -39,6 +40,7 @@ class FuseConvAdd final : public Pass {
         ctx.note(str_cat(add.label(), " fused into ", conv.label(), " as its residual input Z"));
         kill_node(add);
         changed = true;
+        lazy.changed();
         break;
       }
     }

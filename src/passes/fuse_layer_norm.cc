@@ -58,9 +58,10 @@ class FuseLayerNorm final : public Pass {
     const bool standard = ctx.opset() >= 17;
     if (!standard && ctx.options().portable) return false;
     bool changed = false;
+    LazyUses lazy(graph);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       if (is_dead(graph.nodes[i])) continue;
-      Uses uses(graph);
+      const Uses& uses = lazy.get();
       auto m = match(graph, ctx, uses, i);
       if (!m) continue;
       ir::Node ln;
@@ -79,6 +80,7 @@ class FuseLayerNorm final : public Pass {
       for (size_t k : m->nodes) kill_node(graph.nodes[k]);
       graph.nodes[m->nodes.back()] = std::move(ln);
       changed = true;
+      lazy.changed();
     }
     erase_dead_nodes(graph);
     return changed;

@@ -2,6 +2,7 @@
 // bypassing values, removing nodes, and reading constants.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -37,6 +38,23 @@ class Uses {
   std::unordered_map<std::string, std::vector<size_t>> readers_;
   std::unordered_set<std::string> outputs_, inputs_, captured_;
   std::vector<size_t> none_;
+};
+
+// Uses, rebuilt only when the graph changed since the last get(): a pass
+// calls get() per candidate and changed() after each rewrite (after which
+// references from earlier get() calls are invalid).
+class LazyUses {
+ public:
+  explicit LazyUses(const ir::Graph& graph) : graph_(graph) {}
+  const Uses& get() {
+    if (!uses_) uses_.emplace(graph_);
+    return *uses_;
+  }
+  void changed() { uses_.reset(); }
+
+ private:
+  const ir::Graph& graph_;
+  std::optional<Uses> uses_;
 };
 
 // Replaces every read of `from` with `to` in graph's nodes and in the

@@ -28,4 +28,7 @@ std::unique_ptr<Pass> make_fuse_layer_norm();
 std::unique_ptr<Pass> make_fuse_attention();
 std::unique_ptr<Pass> make_fold_transpose_into_gemm();
 
+// all
+std::unique_ptr<Pass> make_fold_affine_into_next_conv();
+
 }  // namespace skiff::passes

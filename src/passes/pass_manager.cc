@@ -17,14 +17,26 @@ using Factory = std::unique_ptr<Pass> (*)();
 // dead code, dead code exposes duplicates...); so does the extended group,
 // whose fusions also enable one another.
 constexpr Factory kBasicPasses[] = {
-    make_eliminate_identity,        make_fold_constants,          make_shape_inference,
-    make_eliminate_neutral_ops,     make_eliminate_redundant_ops, make_merge_duplicate_initializers,
-    make_eliminate_common_subexpressions, make_eliminate_dead_code,
+    make_eliminate_identity,
+    make_fold_constants,
+    make_shape_inference,
+    make_eliminate_neutral_ops,
+    make_eliminate_redundant_ops,
+    make_merge_duplicate_initializers,
+    make_eliminate_common_subexpressions,
+    make_eliminate_dead_code,
 };
 constexpr Factory kExtendedPasses[] = {
-    make_fold_batch_norm,  make_fold_affine_into_conv,    make_fuse_layer_norm,
-    make_fuse_attention,   make_fold_transpose_into_gemm, make_fuse_matmul_add,
-    make_fuse_conv_add,    make_fuse_activation,          make_eliminate_dead_code,
+    make_fold_batch_norm,
+    make_fold_affine_into_conv,
+    make_fuse_layer_norm,
+    make_fuse_attention,
+    make_fold_transpose_into_gemm,
+    make_fuse_matmul_add,
+    make_fuse_conv_add,    // before fuse_activation: the activation follows the residual sum
+    make_fuse_activation,
+    make_fold_affine_into_next_conv,  // level all; after fuse_activation, which owns x * Clip(..) / 6
+    make_eliminate_dead_code,
 };
 constexpr int kMaxRounds = 8;
 
@@ -75,8 +87,10 @@ void fix_input_shapes(ir::Graph& graph, const std::map<std::string, Shape>& shap
 
 std::vector<PassDescription> list_passes() {
   std::vector<PassDescription> all;
+  std::unordered_set<std::string> seen;  // eliminate_dead_code runs in both groups
   for (const auto& group : pipeline())
-    for (const auto& p : group) all.push_back({p->name(), p->level(), p->emits_skiff_ops()});
+    for (const auto& p : group)
+      if (seen.insert(p->name()).second) all.push_back({p->name(), p->level(), p->emits_skiff_ops()});
   return all;
 }
 

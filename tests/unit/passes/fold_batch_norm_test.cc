@@ -85,5 +85,33 @@ TEST(FoldAffineIntoConv, ConstantVaryingAlongSpaceStays) {
   EXPECT_EQ(count_op(m, "Mul"), 1);
 }
 
+TEST(FoldAffineIntoNextConv, ScaleAndShiftBeforeAnUnpaddedGroupedConvFold) {
+  ModelBuilder b;
+  b.input("x", {1, 4, 5, 5})
+      .weight("s", random_tensor({4, 1, 1}, 1, 0.5f, 2.0f))
+      .weight("a", scalar_tensor(0.7f))
+      .weight("w", random_tensor({6, 2, 3, 3}, 2))
+      .weight("b", random_tensor({6}, 3))
+      .node("Mul", {"x", "s"}, {"xs"})
+      .node("Add", {"a", "xs"}, {"xa"})
+      .node("Conv", {"xa", "w", "b"}, {"y"}, {make_attr("group", int64_t{2})})
+      .output("y");
+  ir::Model m = expect_pass_keeps_results(b.model, {"fold_affine_into_next_conv"});
+  ASSERT_EQ(m.graph.nodes.size(), 1u);
+  EXPECT_EQ(m.graph.nodes[0].inputs[0], "x");
+}
+
+TEST(FoldAffineIntoNextConv, PaddedConvIsLeftAlone) {
+  ModelBuilder b;
+  b.input("x", {1, 2, 5, 5})
+      .weight("a", scalar_tensor(0.7f))
+      .weight("w", random_tensor({3, 2, 3, 3}, 2))
+      .node("Add", {"x", "a"}, {"xa"})
+      .node("Conv", {"xa", "w"}, {"y"}, {make_attr("pads", std::vector<int64_t>{1, 1, 1, 1})})
+      .output("y");
+  ir::Model m = expect_pass_keeps_results(b.model, {"fold_affine_into_next_conv"});
+  EXPECT_EQ(count_op(m, "Add"), 1);
+}
+
 }  // namespace
 }  // namespace skiff::testing
