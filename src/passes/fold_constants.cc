@@ -39,6 +39,20 @@ int64_t generated_elements(const ir::Node& node, const std::vector<Tensor>& in) 
   return -1;
 }
 
+// Elements of the node's outputs when shape inference knows them all
+// (Resize, Pad, ... whose size follows from their constant inputs), else 0.
+int64_t inferred_elements(const ir::Graph& graph, PassContext& ctx, const ir::Node& node) {
+  int64_t total = 0;
+  for (const auto& out : node.outputs) {
+    const ShapeInfo* s = out.empty() ? nullptr : ctx.shape_of(graph, out);
+    if (!s || !s->fully_known()) continue;
+    double n = 1;
+    for (int64_t d : s->shape()) n *= static_cast<double>(d);
+    total += n > 9e15 ? INT64_MAX / 2 : static_cast<int64_t>(n);
+  }
+  return total;
+}
+
 class FoldConstants final : public Pass {
  public:
   const char* name() const override { return "fold_constants"; }
@@ -63,6 +77,7 @@ class FoldConstants final : public Pass {
       if (!constant) continue;
       const int64_t generated = generated_elements(node, inputs);
       if (generated > limit / 8) continue;  // worst case 8-byte elements
+      if (inferred_elements(graph, ctx, node) > limit / 8) continue;
       auto outputs = ctx.evaluate(node, inputs);
       if (!outputs) continue;
       int64_t bytes = 0;
