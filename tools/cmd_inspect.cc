@@ -6,16 +6,18 @@
 #include "cli.h"
 #include "engines/kernel.h"
 #include "onnx/onnx.h"
+#include "passes/pass_manager.h"
 
 namespace skiff::cli {
 
 namespace {
 
-constexpr const char* kHelp = R"(usage: skiff inspect MODEL
+constexpr const char* kHelp = R"(usage: skiff inspect MODEL [options]
 
 Shows the model's producer, opset imports, inputs and outputs with types and
 shapes (symbolic dims by name), weights, an op histogram, and the ops skiff
 has no kernel for (which `skiff run` would reject with exit status 4).
+The model is shown as loaded unless --opt-level names a level.
 )";
 
 void count_ops(const ir::Graph& g, const std::map<std::string, int64_t>& opsets,
@@ -34,11 +36,15 @@ void count_ops(const ir::Graph& g, const std::map<std::string, int64_t>& opsets,
 
 int cmd_inspect(const std::vector<std::string>& args) {
   std::string path;
-  for (const auto& a : args) {
+  passes::PassOptions options;
+  options.level = passes::OptLevel::kNone;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
-      std::cout << kHelp;
+      std::cout << kHelp << kPassOptionsHelp;
       return kExitOk;
     }
+    if (parse_pass_option(args, i, options)) continue;
     if (!a.empty() && a[0] == '-') throw UsageError("unknown option " + a);
     if (!path.empty()) throw UsageError("more than one MODEL given");
     path = a;
@@ -47,6 +53,7 @@ int cmd_inspect(const std::vector<std::string>& args) {
   ir::Model model;
   try {
     model = onnx::load_model(path);
+    passes::optimize(model, options);
   } catch (const Error& e) {
     std::cerr << "skiff: " << e.what() << "\n";
     return exit_status(e, true);

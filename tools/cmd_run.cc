@@ -28,6 +28,10 @@ Options:
   --shape NAME=D0,D1   shape for input NAME (needed for symbolic dims); repeatable
   --seed N             seed for random inputs (default 0)
   --threads N          threads (default: all cores)
+  --dump DIR           write every intermediate value to DIR (one .pb per value,
+                       index.tsv lists them in execution order with the node
+                       that produced each); compare two dumps with
+                       scripts/compare_dumps.py
   -q, --quiet          do not print the output summary
 
 Exit status: 0 ok, 2 the model cannot be loaded, 3 the run failed (bad input
@@ -37,7 +41,8 @@ included), 4 an operator is not supported.
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& args) {
-  std::string model_path, inputs_dir, outputs_dir;
+  std::string model_path, inputs_dir, outputs_dir, dump_dir;
+  passes::PassOptions pass_options;
   std::map<std::string, Shape> shapes;
   uint64_t seed = 0;
   int threads = 0;
@@ -49,7 +54,7 @@ int cmd_run(const std::vector<std::string>& args) {
       return args[++i];
     };
     if (a == "--help" || a == "-h") {
-      std::cout << kHelp;
+      std::cout << kHelp << kPassOptionsHelp;
       return kExitOk;
     } else if (a == "--inputs") {
       inputs_dir = value();
@@ -57,6 +62,9 @@ int cmd_run(const std::vector<std::string>& args) {
       outputs_dir = value();
     } else if (a == "--shape") {
       shapes.insert(parse_shape_option(value()));
+    } else if (a == "--dump") {
+      dump_dir = value();
+    } else if (parse_pass_option(args, i, pass_options)) {
     } else if (a == "--seed") {
       seed = std::stoull(value());
     } else if (a == "--threads") {
@@ -76,7 +84,7 @@ int cmd_run(const std::vector<std::string>& args) {
 
   LoadedModel m;
   try {
-    m = load_and_compile(model_path);
+    m = load_and_compile(model_path, pass_options);
   } catch (const Error& e) {
     std::cerr << "skiff: " << e.what() << "\n";
     return exit_status(e, true);
@@ -85,6 +93,7 @@ int cmd_run(const std::vector<std::string>& args) {
 
   std::vector<Value> inputs = make_inputs(graph, inputs_dir, shapes, seed);
 
+  if (!dump_dir.empty()) dump_intermediates(m.model, inputs, dump_dir);
   const auto start = std::chrono::steady_clock::now();
   std::vector<Value> outputs = m.plan->run(std::move(inputs));
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -6,19 +6,45 @@
 #include "cli.h"
 #include "core/dispatch.h"
 #include "onnx/onnx.h"
+#include "passes/pass_manager.h"
 
 namespace skiff::cli {
 
-LoadedModel load_and_compile(const std::string& path) {
+LoadedModel load_and_compile(const std::string& path, const passes::PassOptions& options) {
   LoadedModel m;
   m.model = onnx::load_model(path);
   try {
+    passes::optimize(m.model, options);
     m.plan = runtime::Plan::compile(m.model.graph, m.model.opsets, runtime::PlanOptions{});
   } catch (const Error& e) {
     // A kernel rejecting its attributes is a model error; name the model.
     throw Error(e.code(), str_cat("model '", path, "': ", e.what()));
   }
   return m;
+}
+
+bool parse_pass_option(const std::vector<std::string>& args, size_t& i, passes::PassOptions& options) {
+  const std::string& a = args[i];
+  if (a != "--opt-level" && a != "--disable-pass") return false;
+  if (i + 1 >= args.size()) throw UsageError(a + " needs a value");
+  const std::string& value = args[++i];
+  if (a == "--disable-pass") {
+    std::string names;
+    for (const auto& p : passes::list_passes()) {
+      if (p.name == value) {
+        options.disabled.insert(value);
+        return true;
+      }
+      names += (names.empty() ? "" : ", ") + p.name;
+    }
+    throw UsageError(str_cat("unknown pass '", value, "' (passes: ", names, ")"));
+  }
+  try {
+    options.level = passes::parse_opt_level(value);
+  } catch (const Error& e) {
+    throw UsageError(e.what());
+  }
+  return true;
 }
 
 int exit_status(const Error& e, bool loading) {
