@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "core/dispatch.h"
+#include "engines/engine.h"
 #include "onnx/onnx.h"
 
 namespace skiff::cli {
@@ -28,6 +29,8 @@ Options:
   --shape NAME=D0,D1   shape for input NAME (needed for symbolic dims); repeatable
   --seed N             seed for random inputs (default 0)
   --threads N          threads (default: all cores)
+  --engine NAME        native, or dnnl (oneDNN regions, native for the rest; default)
+  --no-dnnl            same as --engine native
   -q, --quiet          do not print the output summary
 
 Exit status: 0 ok, 2 the model cannot be loaded, 3 the run failed (bad input
@@ -82,6 +85,7 @@ int cmd_run(const std::vector<std::string>& args) {
   uint64_t seed = 0;
   int threads = 0;
   bool quiet = false;
+  runtime::PlanOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {
@@ -104,6 +108,10 @@ int cmd_run(const std::vector<std::string>& args) {
       seed = std::stoull(value());
     } else if (a == "--threads") {
       threads = std::stoi(value());
+    } else if (a == "--engine") {
+      options.engines = engines_for_choice(value());
+    } else if (a == "--no-dnnl") {
+      options.engines = {"native"};
     } else if (a == "-q" || a == "--quiet") {
       quiet = true;
     } else if (!a.empty() && a[0] == '-') {
@@ -119,9 +127,15 @@ int cmd_run(const std::vector<std::string>& args) {
 
   LoadedModel m;
   try {
-    m = load_and_compile(model_path);
+    m.model = onnx::load_model(model_path);
   } catch (const Error& e) {
     std::cerr << "skiff: " << e.what() << "\n";
+    return exit_status(e, true);
+  }
+  try {
+    m.plan = runtime::Plan::compile(m.model.graph, m.model.opsets, options);
+  } catch (const Error& e) {
+    std::cerr << "skiff: model '" << model_path << "': " << e.what() << "\n";
     return exit_status(e, true);
   }
   const ir::Graph& graph = m.model.graph;

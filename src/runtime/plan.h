@@ -9,13 +9,18 @@
 #include <vector>
 
 #include "core/value.h"
+#include "engines/engine.h"
 #include "engines/kernel.h"
 #include "ir/graph.h"
 
 namespace skiff::runtime {
 
 struct PlanOptions {
-  std::vector<std::string> engines{"native"};  // tried in order for each node
+  // Engines tried in order for each node (names from EngineRegistry);
+  // region-forming engines ("dnnl") get connected groups of the nodes they
+  // support, the rest run node by node ("native" when none is listed).
+  std::vector<std::string> engines = default_engines();
+  EngineOptions engine_options;
 };
 
 class Plan {
@@ -29,6 +34,7 @@ class Plan {
                                              const PlanOptions& options,
                                              const std::vector<std::string>& captured = {});
 
+  // The graph the plan runs: after partitioning, with region nodes.
   const ir::Graph& graph() const { return graph_; }
   const std::vector<std::string>& captured_names() const { return captured_names_; }
 

@@ -24,6 +24,23 @@ Config& Config::threads(int count) {
   return *this;
 }
 
+Config& Config::engines(std::vector<std::string> names) {
+  engines_ = std::move(names);
+  return *this;
+}
+
+Config& Config::enable_dnnl(bool enabled) {
+  engines_ = enabled ? std::vector<std::string>{} : std::vector<std::string>{"native"};
+  return *this;
+}
+
+Config& Config::primitive_cache_capacity(size_t signatures) {
+  if (signatures == 0)
+    fail(ErrorCode::kInvalidInput, "Config::primitive_cache_capacity: must be at least 1");
+  primitive_cache_capacity_ = signatures;
+  return *this;
+}
+
 struct Predictor::Impl {
   Config config;
   ir::Model model;
@@ -69,7 +86,10 @@ std::unique_ptr<Predictor> Predictor::create(const Config& config) {
     fail(ErrorCode::kInvalidInput, "Config names no model (give a path or bytes)");
   }
   try {
-    impl->plan = runtime::Plan::compile(impl->model.graph, impl->model.opsets, runtime::PlanOptions{});
+    runtime::PlanOptions options;
+    if (!config.engines().empty()) options.engines = config.engines();
+    options.engine_options.primitive_cache_capacity = config.primitive_cache_capacity();
+    impl->plan = runtime::Plan::compile(impl->model.graph, impl->model.opsets, options);
   } catch (const Error& e) {
     throw Error(e.code(), str_cat("model '", impl->label, "': ", e.what()));
   }
