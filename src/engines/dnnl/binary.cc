@@ -50,8 +50,16 @@ class BinaryOp final : public DnnlOp {
     // The second operand at the output's rank, 1 where it broadcasts.
     Shape other = b.input_shape(second);
     other.insert(other.begin(), y.size() - other.size(), 1);
-    const md src0 = b.constant(first) ? plain_md(y) : b.input_md(first);
-    const md src1 = other == y ? src0 : plain_md(other);
+    // Both operands in the first's layout (oneDNN's fast kernels want the
+    // broadcast operand in the same layout too), plain when that layout is
+    // padded or unusual.
+    md src0 = b.constant(first) ? plain_md(y) : b.input_md(first);
+    tag layout = layout_tag(src0);
+    if (layout == tag::undef || has_padding(src0)) {
+      src0 = plain_md(y);
+      layout = layout_tag(src0);
+    }
+    const md src1(to_dims(other), dt::f32, layout);
     const dnnl::binary::desc desc(algorithm_, src0, src1, any_md(y));
     const dnnl::binary::primitive_desc pd(desc, b.attr(true), cpu_engine());
     const Arg a = b.input(first, pd.src0_desc());

@@ -38,6 +38,24 @@ md plain_md(const Shape& shape) {
   return md(d, dt::f32, strides);
 }
 
+tag layout_tag(const md& desc) {
+  static const std::vector<tag> kCandidates[] = {
+      {}, {tag::a}, {tag::ab, tag::ba}, {tag::abc, tag::acb, tag::aBc16b, tag::aBc8b},
+      {tag::abcd, tag::acdb, tag::aBcd16b, tag::aBcd8b}, {tag::abcde, tag::acdeb, tag::aBcde16b, tag::aBcde8b}};
+  const dims d = desc.dims();
+  if (d.size() >= std::size(kCandidates)) return tag::undef;
+  for (tag t : kCandidates[d.size()])
+    if (md(d, dt::f32, t) == desc) return t;
+  return tag::undef;
+}
+
+bool has_padding(const md& desc) {
+  const auto& data = desc.data;
+  for (int i = 0; i < data.ndims; ++i)
+    if (data.padded_dims[i] != data.dims[i]) return true;
+  return false;
+}
+
 md any_md(const Shape& shape) { return md(to_dims(shape), dt::f32, tag::any); }
 
 bool is_plain(const md& desc, const Shape& shape) { return desc == plain_md(shape); }

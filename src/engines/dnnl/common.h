@@ -28,6 +28,12 @@ md plain_md(const Shape& shape);
 md any_md(const Shape& shape);
 dims to_dims(const Shape& shape);
 bool is_plain(const md& desc, const Shape& shape);
+// The format tag `desc` has, among plain, channels-last and channel-blocked
+// (8, 16); tag::undef for any other layout.
+tag layout_tag(const md& desc);
+// True when the layout pads dims (a 3-channel tensor in 16-channel blocks):
+// oneDNN's element-wise kernels fall back to slow reference code there.
+bool has_padding(const md& desc);
 
 // Attributes read straight from a node (no KernelInfo: region ops are built
 // from the body graph).

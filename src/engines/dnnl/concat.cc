@@ -35,11 +35,13 @@ class ConcatOp final : public DnnlOp {
       y[axis] += s[axis];
       sources.push_back(b.input_md(i));
     }
-    // Mixed layouts: oneDNN would pick a reference path; plain is faster.
+    // Mixed or padded layouts would send oneDNN to its reference concat;
+    // plain copies are faster.
+    bool uniform = true;
     for (const md& s : sources)
-      if (s.data.format_kind != sources[0].data.format_kind || !(s.data.format_desc.blocking.inner_nblks ==
-                                                                 sources[0].data.format_desc.blocking.inner_nblks))
-        for (size_t i = 0; i < count; ++i) sources[i] = plain_md(b.input_shape(i));
+      uniform = uniform && layout_tag(s) != tag::undef && layout_tag(s) == layout_tag(sources[0]) && !has_padding(s);
+    if (!uniform)
+      for (size_t i = 0; i < count; ++i) sources[i] = plain_md(b.input_shape(i));
     const dnnl::concat::primitive_desc pd(any_md(y), static_cast<int>(axis), sources, cpu_engine(), b.attr(false));
     std::vector<std::pair<int, Arg>> args;
     for (size_t i = 0; i < count; ++i) args.emplace_back(DNNL_ARG_MULTIPLE_SRC + static_cast<int>(i), b.input(i, pd.src_desc(static_cast<int>(i))));

@@ -71,7 +71,8 @@ class EltwiseOp final : public DnnlOp {
   bool build(OpBuilder& b) const override {
     if (!ok_) return false;
     const Shape& x = b.input_shape(0);
-    const md src = b.input_md(0);
+    md src = b.input_md(0);
+    if (has_padding(src)) src = plain_md(x);  // padded blocks: reference code only
     const Eltwise& first = chain_[0];
     const dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, first.algorithm, src,
                                            first.alpha, first.beta);
