@@ -15,6 +15,8 @@ readonly BUILD_PACKAGES=(
 # drivers and the schema table generated at build time; nodejs/npm: ONNX
 # Runtime as the oracle for the model tests.
 readonly TEST_PACKAGES=(libonnx-testdata python3-onnx python3-numpy git)
+# python3-torch/torchvision: bench/build_zoo.py exports the benchmark zoo.
+readonly BENCH_PACKAGES=(python3-torch python3-torchvision)
 
 say() { echo "install-deps: $*"; }
 die() { echo "install-deps: error: $*" >&2; exit 1; }
@@ -43,7 +45,7 @@ main() {
   esac
   command -v dpkg-query >/dev/null || die "this script expects Debian (dpkg-query not found)"
 
-  local wanted=("${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}") missing=() node_pkgs=() pkg
+  local wanted=("${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}") missing=() node_pkgs=() pkg
   read -r -a node_pkgs <<<"$(node_packages)"
   wanted+=("${node_pkgs[@]}")
   for pkg in "${wanted[@]}"; do

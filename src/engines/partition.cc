@@ -96,8 +96,35 @@ int64_t node_opset(const ir::Node& node, const std::map<std::string, int64_t>& o
   return it == opsets.end() ? 0 : it->second;
 }
 
-Partition partition_graph(const ir::Graph& graph, const std::map<std::string, int64_t>& opsets,
+namespace {
+
+// Exporters emit Identity nodes for weights used twice (torch.onnx names
+// them onnx::Conv_501). Seen through them, the weights are constants again:
+// engines can pack them once instead of on every call.
+ir::Graph without_weight_identities(const ir::Graph& graph) {
+  ir::Graph g = graph;
+  std::set<std::string> graph_outputs;
+  for (const auto& vi : g.outputs) graph_outputs.insert(vi.name);
+  std::vector<ir::Node> kept;
+  for (auto& node : g.nodes) {
+    const bool weight_identity = node.domain.empty() && node.op_type == "Identity" && node.inputs.size() == 1 &&
+                                 node.outputs.size() == 1 && g.is_initializer(node.inputs[0]) &&
+                                 !graph_outputs.count(node.outputs[0]);
+    if (weight_identity) {
+      g.initializers[node.outputs[0]] = g.initializers.at(node.inputs[0]);
+    } else {
+      kept.push_back(std::move(node));
+    }
+  }
+  g.nodes = std::move(kept);
+  return g;
+}
+
+}  // namespace
+
+Partition partition_graph(const ir::Graph& original, const std::map<std::string, int64_t>& opsets,
                           const std::vector<std::string>& engine_names) {
+  const ir::Graph graph = without_weight_identities(original);
   std::vector<const Engine*> engines;
   for (const auto& name : engine_names) {
     const Engine* e = EngineRegistry::global().find(name);

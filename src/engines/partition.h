@@ -35,7 +35,8 @@ struct Partition {
 
 // Partitions `graph` (not its subgraphs: an If/Loop body is partitioned
 // when its own plan is compiled). `engines` are names from EngineRegistry;
-// throws kInvalidInput naming an unknown one.
+// throws kInvalidInput naming an unknown one. Identity nodes that only
+// rename a weight are dropped (their outputs become weights too).
 Partition partition_graph(const ir::Graph& graph, const std::map<std::string, int64_t>& opsets,
                           const std::vector<std::string>& engines);
 
