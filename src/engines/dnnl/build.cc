@@ -9,6 +9,9 @@ namespace skiff::dnnl_engine {
 
 namespace {
 
+// Weight-cache keys of op-owned tensors start past any input index.
+constexpr size_t kPackedSlots = 1 << 16;
+
 class Builder final : public OpBuilder {
  public:
   Builder(const RegionKernel& region, const std::vector<Shape>& input_shapes)
@@ -46,6 +49,7 @@ class Builder final : public OpBuilder {
   }
   Arg input(size_t i, const md& desc) override;
   Arg input_as(size_t i, const md& source, const md& desc) override;
+  Arg packed(size_t slot, const Tensor& data, const md& source, const md& desc) override;
   Arg output(size_t i, const Shape& shape, const md& desc) override;
   Arg temporary(const md& desc) override { return add_view(desc, arena_buffer(desc)); }
   Arg alias(Arg view, const md& desc) override {
@@ -144,6 +148,13 @@ Arg Builder::input(size_t i, const md& desc) {
     return input_as(i, plain_md(input_shape(i)), desc);
   }
   return input_as(i, plain_md(Shape(desc.dims())), desc);
+}
+
+Arg Builder::packed(size_t slot, const Tensor& data, const md& source, const md& desc) {
+  Buffer buffer;
+  buffer.kind = Buffer::Kind::kWeight;
+  buffer.weight = r_.weight(node_, kPackedSlots + slot, data, source, desc);
+  return add_view(desc, add_buffer(std::move(buffer)));
 }
 
 Arg Builder::input_as(size_t i, const md& source, const md& desc) {

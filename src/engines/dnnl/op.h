@@ -45,6 +45,10 @@ class OpBuilder {
   // element count, or a permuted layout such as ConvTranspose's iohw
   // weights), delivered in layout `desc`. The input must be plain now.
   virtual Arg input_as(size_t i, const md& source, const md& desc) = 0;
+  // Data the op prepared from its weights at creation (LSTM gates in
+  // oneDNN's order), read as `source` and delivered in `desc`; reordered
+  // once and shared like weights. `slot` tells the op's tensors apart.
+  virtual Arg packed(size_t slot, const Tensor& data, const md& source, const md& desc) = 0;
   // Declares output i (logical `shape`, layout `desc`) and returns the buffer
   // to write. When the node's activation chain is fused, this is the chain's
   // last value.

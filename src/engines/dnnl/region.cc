@@ -113,12 +113,19 @@ void RegionKernel::choose_chains() {
 
 std::shared_ptr<void> RegionKernel::weight(size_t node, size_t input, const md& source,
                                            const md& desc) const {
+  const Tensor* w = body_.initializer(body_.nodes[node].inputs[input]);
+  SKIFF_ASSERT(w != nullptr);
+  return weight(node, input, *w, source, desc);
+}
+
+std::shared_ptr<void> RegionKernel::weight(size_t node, size_t slot, const Tensor& tensor, const md& source,
+                                           const md& desc) const {
+  const Tensor* w = &tensor;
   std::lock_guard<std::mutex> lock(weight_mutex_);
-  auto& versions = weights_[{node, input}];
+  auto& versions = weights_[{node, slot}];
   for (const auto& [s, d, data] : versions)
     if (s == source && d == desc) return data;
-  const Tensor* w = body_.initializer(body_.nodes[node].inputs[input]);
-  SKIFF_ASSERT(w && w->dtype() == DataType::kFloat && source.get_size() == w->nbytes());
+  SKIFF_ASSERT(w->dtype() == DataType::kFloat && source.get_size() == w->nbytes());
   std::shared_ptr<void> data;
   if (source == desc) {
     // Already in the wanted layout: share the model's buffer.

@@ -89,6 +89,8 @@ class RegionKernel final : public Kernel {
   // `source` describes the weight's plain data (its dims may differ from the
   // initializer's, with the same element count).
   std::shared_ptr<void> weight(size_t node, size_t input, const md& source, const md& desc) const;
+  // The same for a tensor the op owns, cached under (node, slot).
+  std::shared_ptr<void> weight(size_t node, size_t slot, const Tensor& data, const md& source, const md& desc) const;
 
  private:
   std::shared_ptr<const Exec> exec_for(const std::vector<const Tensor*>& inputs) const;
