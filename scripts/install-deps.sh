@@ -14,7 +14,8 @@ readonly BUILD_PACKAGES=(
 # libonnx-testdata: ONNX's conformance cases; python3-onnx/numpy: the test
 # drivers and the schema table generated at build time; nodejs/npm: ONNX
 # Runtime as the oracle for the model tests.
-readonly TEST_PACKAGES=(libonnx-testdata python3-onnx python3-numpy git)
+# libopenblas-dev: the embed test links an application BLAS beside skiff.
+readonly TEST_PACKAGES=(libonnx-testdata python3-onnx python3-numpy git libopenblas-dev)
 # python3-torch/torchvision: bench/build_zoo.py exports the benchmark zoo.
 readonly BENCH_PACKAGES=(python3-torch python3-torchvision)
 
