@@ -35,7 +35,10 @@ std::string signature_key(const std::vector<const Tensor*>& inputs) {
   std::string key;
   for (const Tensor* t : inputs) {
     key += std::to_string(static_cast<int>(t->dtype()));
-    for (int64_t d : t->shape()) key += "," + std::to_string(d);
+    for (int64_t d : t->shape()) {
+      key += ',';
+      key += std::to_string(d);
+    }
     key += ";";
   }
   return key;
