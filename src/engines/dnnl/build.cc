@@ -57,11 +57,25 @@ class Builder final : public OpBuilder {
     return add_view(desc, exec_->views[view].buffer);
   }
   dnnl::primitive_attr attr(bool with_post_ops, const EltwiseChain& own) override;
-  bool post_ops_fit(const Shape& shape) const override;
+  bool post_ops_fit(const Shape& shape, bool binary_ok) const override;
   void add(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,
            std::vector<std::pair<int, Arg>> args) override;
+  // add() without the pending post-op operands (reorders the op needs first).
+  void add_step(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,
+                std::vector<std::pair<int, Arg>> args);
+  bool native_output_shapes(std::vector<Shape>* shapes) override {
+    try {
+      for (const Value& v : native_prepare(node_)) shapes->push_back(v.is_tensor() ? v.tensor.shape() : Shape{});
+      return true;
+    } catch (const Error&) {
+      return false;
+    }
+  }
 
  private:
+  // The node's native prepare on stand-in inputs (real constants, fresh
+  // uninitialised tensors of the right shapes otherwise): its outputs.
+  std::vector<Value> native_prepare(size_t index);
   struct Binding {
     Shape shape;
     std::vector<int> views;  // views[0]: the layout the producer wrote
@@ -91,7 +105,7 @@ class Builder final : public OpBuilder {
   void reorder(int from, int to) {
     dnnl::reorder::primitive_desc pd(cpu_engine(), exec_->views[from].desc, cpu_engine(),
                                      exec_->views[to].desc);
-    add(dnnl::reorder(pd), pd, {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}});
+    add_step(dnnl::reorder(pd), pd, {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}});
   }
   // The view of `value` in layout `desc`, reordering into a new buffer once.
   int view_of(const std::string& value, const md& desc) {
@@ -140,6 +154,8 @@ class Builder final : public OpBuilder {
   std::vector<std::pair<std::string, bool>> undo_;
   size_t node_ = 0;
   bool chain_active_ = false, chain_applied_ = false;
+  mutable size_t chain_rank_ = 0;  // rank of the fused primitive's output (from post_ops_fit)
+  std::vector<std::pair<int, Arg>> post_op_args_;  // binary post-op operands for the next add()
 };
 
 Arg Builder::input(size_t i, const md& desc) {
@@ -175,21 +191,30 @@ Arg Builder::input_as(size_t i, const md& source, const md& desc) {
 }
 
 std::string Builder::residual() const {
-  std::string running = node().outputs[0];
-  for (size_t member : r_.chain(node_)) {
-    const ir::Node& m = r_.node(member);
-    if (m.op_type == "Add" && m.domain.empty()) return m.inputs[0] == running ? m.inputs[1] : m.inputs[0];
-    running = m.outputs[0];
-  }
+  for (const ChainItem& item : r_.chain(node_))
+    if (item.kind == ChainItem::Kind::kSum) return item.operand;
   return "";
 }
 
-bool Builder::post_ops_fit(const Shape& shape) const {
+bool Builder::post_ops_fit(const Shape& shape, bool binary_ok) const {
   if (!chain_active_) return true;
-  const std::string r = residual();
-  if (r.empty()) return true;
-  auto it = values_.find(r);
-  return it != values_.end() && it->second.shape == shape;
+  chain_rank_ = std::max<size_t>(shape.size(), 1);
+  for (const ChainItem& item : r_.chain(node_)) {
+    if (item.kind == ChainItem::Kind::kSum) {
+      auto it = values_.find(item.operand);
+      if (it == values_.end() || it->second.shape != shape) return false;
+    } else if (item.kind == ChainItem::Kind::kBinary) {
+      if (!binary_ok) return false;
+      // The constant may broadcast to the output, never the other way.
+      const Shape& c = r_.body().initializer(item.operand)->shape();
+      if (c.size() > shape.size()) return false;
+      for (size_t d = 0; d < c.size(); ++d) {
+        const int64_t dim = c[c.size() - 1 - d];
+        if (dim != 1 && dim != shape[shape.size() - 1 - d]) return false;
+      }
+    }
+  }
+  return true;
 }
 
 // The destination of a primitive whose sum post-op adds `value`: the
@@ -200,7 +225,8 @@ int Builder::residual_dst(const std::string& value, const Shape& shape, const md
   const Binding& binding = values_.at(r);
   const int here = r_.position(node_);
   int add_position = here;
-  for (size_t member : r_.chain(node_)) add_position = std::max(add_position, r_.position(member));
+  for (const ChainItem& item : r_.chain(node_))
+    for (size_t member : item.nodes) add_position = std::max(add_position, r_.position(member));
   bool read_later = output_index_.count(r) != 0;
   for (int p : readers_[r]) read_later = read_later || (p >= here && p != add_position);
   for (int v : binding.views) {
@@ -216,7 +242,7 @@ int Builder::residual_dst(const std::string& value, const Shape& shape, const md
 
 Arg Builder::output(size_t i, const Shape& shape, const md& desc) {
   std::string value = node().outputs.size() > i ? node().outputs[i] : "";
-  if (chain_active_ && i == 0) value = r_.node(r_.chain(node_).back()).outputs[0];
+  if (chain_active_ && i == 0) value = r_.chain(node_).back().output;
   if (value.empty()) return temporary(desc);
   int view;
   if (chain_active_ && i == 0 && !residual().empty()) {
@@ -244,12 +270,30 @@ dnnl::primitive_attr Builder::attr(bool with_post_ops, const EltwiseChain& own) 
     attr.set_post_ops(ops);
     return attr;
   }
-  for (size_t member : r_.chain(node_)) {
-    EltwiseChain eltwise;
-    if (r_.op(member)->as_post_ops(&eltwise)) {
-      for (const Eltwise& e : eltwise) ops.append_eltwise(1.f, e.algorithm, e.alpha, e.beta);
-    } else {
-      ops.append_sum(1.f);  // the residual Add
+  post_op_args_.clear();
+  for (const ChainItem& item : r_.chain(node_)) {
+    switch (item.kind) {
+      case ChainItem::Kind::kEltwise:
+        for (const Eltwise& e : item.eltwise) ops.append_eltwise(1.f, e.algorithm, e.alpha, e.beta);
+        break;
+      case ChainItem::Kind::kSum:
+        ops.append_sum(1.f);
+        break;
+      case ChainItem::Kind::kBinary: {
+        // The constant at the output's rank, 1 where it broadcasts.
+        const ir::Node& member = r_.node(item.nodes[0]);
+        const size_t input = member.inputs[0] == item.operand ? 0 : 1;
+        Shape c = r_.body().initializer(item.operand)->shape();
+        c.insert(c.begin(), chain_rank_ - c.size(), 1);
+        const md desc = plain_md(c);
+        ops.append_binary(item.algorithm, desc);
+        Buffer buffer;
+        buffer.kind = Buffer::Kind::kWeight;
+        buffer.weight = r_.weight(item.nodes[0], input, desc, desc);
+        post_op_args_.emplace_back(DNNL_ARG_ATTR_MULTIPLE_POST_OP(ops.len() - 1) | DNNL_ARG_SRC_1,
+                                   add_view(desc, add_buffer(std::move(buffer))));
+        break;
+      }
     }
   }
   attr.set_post_ops(ops);
@@ -259,9 +303,35 @@ dnnl::primitive_attr Builder::attr(bool with_post_ops, const EltwiseChain& own) 
 
 void Builder::add(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,
                   std::vector<std::pair<int, Arg>> args) {
+  args.insert(args.end(), post_op_args_.begin(), post_op_args_.end());
+  post_op_args_.clear();
+  add_step(primitive, pd, std::move(args));
+}
+
+void Builder::add_step(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,
+                       std::vector<std::pair<int, Arg>> args) {
   const md scratch = pd.scratchpad_desc();
   if (scratch.get_size() > 0) args.emplace_back(DNNL_ARG_SCRATCHPAD, temporary(scratch));
   exec_->steps.push_back(Step{primitive, std::move(args), -1});
+}
+
+std::vector<Value> Builder::native_prepare(size_t index) {
+  const ir::Node& n = r_.node(index);
+  const Kernel* kernel = r_.native(index);
+  if (!kernel) fail(ErrorCode::kUnsupported, r_.name(), ": ", n.label(), " cannot run with these shapes");
+  std::vector<Value> stand_ins(n.inputs.size());
+  std::vector<const Value*> in(n.inputs.size(), nullptr);
+  for (size_t i = 0; i < n.inputs.size(); ++i) {
+    if (!n.has_input(i)) continue;
+    if (const Tensor* w = r_.body().initializer(n.inputs[i])) stand_ins[i] = Value(*w);
+    else stand_ins[i] = Value(Tensor(DataType::kFloat, values_.at(n.inputs[i]).shape));
+    in[i] = &stand_ins[i];
+  }
+  std::vector<Value> out(n.outputs.size());
+  KernelContext ctx(n, r_.opset(index), std::move(in), &out, {});
+  kernel->prepare(ctx);
+  ctx.allocate_declared_outputs();
+  return out;
 }
 
 // The node on its native kernel, on plain layouts. Output shapes come from
@@ -270,31 +340,17 @@ void Builder::add(const dnnl::primitive& primitive, const dnnl::primitive_desc_b
 void Builder::build_native(size_t index) {
   node_ = index;
   const ir::Node& n = node();
-  const Kernel* kernel = r_.native(index);
-  if (!kernel)
-    fail(ErrorCode::kUnsupported, r_.name(), ": ", n.label(), " cannot run with these shapes");
   NativeCall call;
   call.node = index;
-  std::vector<Value> stand_ins(n.inputs.size());
-  std::vector<const Value*> in(n.inputs.size(), nullptr);
   for (size_t i = 0; i < n.inputs.size(); ++i) {
     call.inputs.push_back(-1);
     call.input_shapes.emplace_back();
-    if (!n.has_input(i)) continue;
-    if (const Tensor* w = constant(i)) {
-      stand_ins[i] = Value(*w);
-    } else {
-      const Shape& shape = values_.at(n.inputs[i]).shape;
-      call.inputs[i] = view_of(n.inputs[i], plain_md(shape));
-      call.input_shapes[i] = shape;
-      stand_ins[i] = Value(Tensor(DataType::kFloat, shape));
-    }
-    in[i] = &stand_ins[i];
+    if (!n.has_input(i) || constant(i)) continue;
+    const Shape& shape = values_.at(n.inputs[i]).shape;
+    call.inputs[i] = view_of(n.inputs[i], plain_md(shape));
+    call.input_shapes[i] = shape;
   }
-  std::vector<Value> out(n.outputs.size());
-  KernelContext ctx(n, opset(), std::move(in), &out, {});
-  kernel->prepare(ctx);
-  ctx.allocate_declared_outputs();
+  std::vector<Value> out = native_prepare(index);
   for (size_t o = 0; o < n.outputs.size(); ++o) {
     call.outputs.push_back(-1);
     if (!n.has_output(o)) continue;
@@ -386,7 +442,8 @@ std::shared_ptr<const Exec> Builder::run() {
       chain_active_ = false;
       node_ = index;
       if (fused) {
-        for (size_t member : r_.chain(index)) done[member] = true;
+        for (const ChainItem& item : r_.chain(index))
+          for (size_t member : item.nodes) done[member] = true;
         ++exec_->fused_chains;
         continue;
       }

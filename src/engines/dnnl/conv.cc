@@ -171,7 +171,9 @@ class ConvTransposeOp final : public DnnlOp {
       padding_r.push_back(pr);
       y.push_back(out);
     }
-    if (!b.post_ops_fit(y)) return false;
+    // oneDNN 2.6 applies binary post-ops to deconvolutions element by
+    // element: 100x slower than running them apart (PaddleOCR det head).
+    if (!b.post_ops_fit(y, false)) return false;
     // ONNX stores [C_in, C_out/group, k...]: oneDNN's (g)iohw order.
     const int64_t oc = w[1] * group, ic = w[0];
     dims weight_dims{oc, ic};

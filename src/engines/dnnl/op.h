@@ -63,8 +63,13 @@ class OpBuilder {
   // activation `own` (com.skiff fused ops), then the region's fused chain.
   virtual dnnl::primitive_attr attr(bool with_post_ops, const EltwiseChain& own = {}) = 0;
   // False when the fused chain cannot be applied to an output of `shape`
-  // (the region then builds the chain's nodes one by one).
-  virtual bool post_ops_fit(const Shape& shape) const = 0;
+  // (the region then builds the chain's nodes one by one), or has binary
+  // post-ops and the primitive has no fast path for them (`binary_ok`).
+  virtual bool post_ops_fit(const Shape& shape, bool binary_ok = true) const = 0;
+  // Output shapes as the node's native kernel declares them (its prepare,
+  // run on stand-ins of the input shapes and the real constants); false when
+  // it rejects them. For ops whose shape rules are intricate (Resize).
+  virtual bool native_output_shapes(std::vector<Shape>* shapes) = 0;
   virtual void add(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,
                    std::vector<std::pair<int, Arg>> args) = 0;
 };

@@ -44,9 +44,12 @@ std::string signature_key(const std::vector<const Tensor*>& inputs) {
   return key;
 }
 
-// Activations that can follow a fused producer as a post-op.
-bool is_residual_add(const ir::Node& node, int64_t opset) {
-  return node.domain.empty() && node.op_type == "Add" && opset >= 7 && node.inputs.size() == 2;
+bool is_op(const ir::Node& node, const char* op) { return node.domain.empty() && node.op_type == op; }
+
+// A constant holding one value equal to `expected`.
+bool is_scalar(const ir::Graph& body, const std::string& value, float expected) {
+  const Tensor* t = body.initializer(value);
+  return t && t->dtype() == DataType::kFloat && t->numel() == 1 && *t->data<float>() == expected;
 }
 
 }  // namespace
@@ -83,9 +86,9 @@ int RegionKernel::last_reader(const std::string& value) const {
   return it == last_reader_.end() ? -1 : it->second;
 }
 
-// A producer that takes post-ops absorbs the activations (and one residual
-// Add) that follow it, as long as each intermediate value has that single
-// reader and is not a region output.
+// A producer that takes post-ops absorbs what follows it while each
+// intermediate value has only the readers the chain consumes and is not a
+// region output.
 void RegionKernel::choose_chains() {
   const size_t n = body_.nodes.size();
   chains_.assign(n, {});
@@ -95,23 +98,94 @@ void RegionKernel::choose_chains() {
       if (!in.empty()) readers[in].push_back(i);
   std::unordered_map<std::string, bool> is_output;
   for (const auto& vi : body_.outputs) is_output[vi.name] = true;
+  auto sole_reader = [&](const std::string& v) -> const ir::Node* {
+    if (is_output[v] || readers[v].size() != 1) return nullptr;
+    return &body_.nodes[readers[v][0]];
+  };
   std::vector<bool> absorbed(n, false);
   for (size_t i : order_) {
-    if (!ops_[i]->takes_post_ops() || absorbed[i]) continue;
-    std::string value = body_.nodes[i].outputs.empty() ? "" : body_.nodes[i].outputs[0];
-    bool has_add = false;
-    while (!value.empty() && !is_output[value] && readers[value].size() == 1) {
-      const size_t next = readers[value][0];
-      const ir::Node& node = body_.nodes[next];
-      EltwiseChain unused;
-      const bool add = !has_add && is_residual_add(node, opsets_[next]) && node.inputs[0] != node.inputs[1];
-      if (!add && !ops_[next]->as_post_ops(&unused)) break;
-      has_add = has_add || add;
-      chains_[i].push_back(next);
-      absorbed[next] = true;
-      value = node.outputs.empty() ? "" : node.outputs[0];
+    if (!ops_[i]->takes_post_ops() || absorbed[i] || body_.nodes[i].outputs.empty()) continue;
+    std::string value = body_.nodes[i].outputs[0];
+    bool has_sum = false;
+    while (!value.empty() && !is_output[value]) {
+      ChainItem item;
+      item.input = value;
+      if (match_hardswish(value, readers, sole_reader, &item) || match_single(value, sole_reader, has_sum, &item)) {
+        has_sum = has_sum || item.kind == ChainItem::Kind::kSum;
+        for (size_t m : item.nodes) absorbed[m] = true;
+        value = item.output;
+        chains_[i].push_back(std::move(item));
+      } else {
+        break;
+      }
     }
   }
+}
+
+// x * Clip(x + 3, 0, 6) / 6 (how paddle2onnx writes hard_swish).
+template <class Readers, class Sole>
+bool RegionKernel::match_hardswish(const std::string& x, Readers& readers, Sole sole_reader, ChainItem* item) const {
+  const auto& r = readers[x];
+  if (r.size() != 2) return false;
+  for (int first = 0; first < 2; ++first) {
+    const size_t add = r[first], mul = r[1 - first];
+    const ir::Node& a = body_.nodes[add];
+    if (!is_op(a, "Add") || a.inputs.size() != 2 || !(a.inputs[0] == x ? is_scalar(body_, a.inputs[1], 3.f)
+                                                                        : is_scalar(body_, a.inputs[0], 3.f)))
+      continue;
+    const ir::Node* clip = sole_reader(a.outputs[0]);
+    if (!clip || !is_op(*clip, "Clip") || opsets_[&*clip - body_.nodes.data()] < 11 || clip->inputs.size() != 3 ||
+        !is_scalar(body_, clip->inputs[1], 0.f) || !is_scalar(body_, clip->inputs[2], 6.f))
+      continue;
+    const ir::Node* m = sole_reader(clip->outputs[0]);
+    if (!m || m != &body_.nodes[mul] || !is_op(*m, "Mul")) continue;
+    const ir::Node* div = sole_reader(m->outputs[0]);
+    if (!div || !is_op(*div, "Div") || div->inputs[0] != m->outputs[0] || !is_scalar(body_, div->inputs[1], 6.f))
+      continue;
+    item->kind = ChainItem::Kind::kEltwise;
+    item->eltwise = {{dnnl::algorithm::eltwise_hardswish, 0.f, 0.f}};
+    item->nodes = {add, static_cast<size_t>(clip - body_.nodes.data()), mul,
+                   static_cast<size_t>(div - body_.nodes.data())};
+    item->output = div->outputs[0];
+    return true;
+  }
+  return false;
+}
+
+// One node: an activation, arithmetic with a constant, or a residual Add.
+template <class Sole>
+bool RegionKernel::match_single(const std::string& x, Sole sole_reader, bool has_sum, ChainItem* item) const {
+  const ir::Node* next = sole_reader(x);
+  if (!next || next->outputs.empty()) return false;
+  const size_t index = static_cast<size_t>(next - body_.nodes.data());
+  item->nodes = {index};
+  item->output = next->outputs[0];
+  if (ops_[index]->as_post_ops(&item->eltwise)) {
+    item->kind = ChainItem::Kind::kEltwise;
+    return true;
+  }
+  if (!next->domain.empty() || next->inputs.size() != 2 || opsets_[index] < 7) return false;
+  const std::string& op = next->op_type;
+  const bool first = next->inputs[0] == x;
+  const std::string& other = first ? next->inputs[1] : next->inputs[0];
+  if (other == x) return false;
+  if (body_.is_initializer(other)) {
+    using alg = dnnl::algorithm;
+    if (op == "Add") item->algorithm = alg::binary_add;
+    else if (op == "Mul") item->algorithm = alg::binary_mul;
+    else if (op == "Sub" && first) item->algorithm = alg::binary_sub;
+    else if (op == "Div" && first) item->algorithm = alg::binary_div;
+    else return false;
+    const Tensor* c = body_.initializer(other);
+    if (c->dtype() != DataType::kFloat) return false;
+    item->kind = ChainItem::Kind::kBinary;
+    item->operand = other;
+    return true;
+  }
+  if (op != "Add" || has_sum) return false;
+  item->kind = ChainItem::Kind::kSum;
+  item->operand = other;
+  return true;
 }
 
 std::shared_ptr<void> RegionKernel::weight(size_t node, size_t input, const md& source,

@@ -49,6 +49,18 @@ struct NativeCall {
   std::vector<int> outputs;          // view per output, -1: unused
 };
 
+// One post-op of a fused chain and the nodes it stands for.
+struct ChainItem {
+  enum class Kind { kEltwise, kSum, kBinary };
+  Kind kind = Kind::kEltwise;
+  std::vector<size_t> nodes;     // body nodes it replaces, in order
+  std::string input;             // the value entering the item
+  std::string output;            // the value it produces
+  EltwiseChain eltwise;          // kEltwise
+  std::string operand;           // kSum: the residual; kBinary: the constant
+  dnnl::algorithm algorithm{};   // kBinary
+};
+
 struct Step {
   dnnl::primitive primitive;
   std::vector<std::pair<int, int>> args;  // DNNL_ARG_* -> view
@@ -78,8 +90,10 @@ class RegionKernel final : public Kernel {
   const DnnlOp* op(size_t index) const { return ops_[index].get(); }
   const Kernel* native(size_t index) const { return natives_[index].get(); }
   const std::vector<size_t>& order() const { return order_; }
-  // Nodes fused after `index` as post-ops (activations, one residual Add).
-  const std::vector<size_t>& chain(size_t index) const { return chains_[index]; }
+  // Post-ops fused after node `index`: activations (HardSwish also in its
+  // x * Clip(x + 3, 0, 6) / 6 spelling), element-wise arithmetic with a
+  // constant, one residual Add.
+  const std::vector<ChainItem>& chain(size_t index) const { return chains_[index]; }
   // Position in order() of the last node reading `value` (-1: none).
   int last_reader(const std::string& value) const;
   int position(size_t index) const { return position_[index]; }
@@ -96,6 +110,10 @@ class RegionKernel final : public Kernel {
   std::shared_ptr<const Exec> exec_for(const std::vector<const Tensor*>& inputs) const;
   void run_native(KernelContext& ctx) const;
   void choose_chains();
+  template <class Readers, class Sole>
+  bool match_hardswish(const std::string& x, Readers& readers, Sole sole_reader, ChainItem* item) const;
+  template <class Sole>
+  bool match_single(const std::string& x, Sole sole_reader, bool has_sum, ChainItem* item) const;
 
   std::string name_;
   ir::Graph body_;
@@ -104,7 +122,7 @@ class RegionKernel final : public Kernel {
   std::vector<std::unique_ptr<Kernel>> natives_;
   std::vector<size_t> order_;
   std::vector<int> position_;
-  std::vector<std::vector<size_t>> chains_;
+  std::vector<std::vector<ChainItem>> chains_;
   std::unordered_map<std::string, int> last_reader_;
   size_t capacity_;
 
