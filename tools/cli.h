@@ -34,7 +34,8 @@ struct LoadedModel {
 // Loads, optimizes (passes, see docs/passes.md) and compiles; load errors
 // keep kInvalidModel/kIO, compile errors keep their code (kUnsupported for
 // missing kernels).
-LoadedModel load_and_compile(const std::string& path, const passes::PassOptions& options = {});
+LoadedModel load_and_compile(const std::string& path, const passes::PassOptions& options = {},
+                             const runtime::PlanOptions& plan_options = {});
 
 // Parses `--opt-level L` or `--disable-pass NAME` at args[i] (advancing i
 // past the value). Returns false when args[i] is neither.

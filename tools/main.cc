@@ -15,6 +15,7 @@ Commands:
   inspect MODEL  show inputs, outputs, opsets, op histogram, missing kernels
   profile MODEL  time per op type and per node; Chrome trace
   optimize MODEL write the optimized (and optionally pruned) model as ONNX
+  bench MODEL    latency (median, p90, p99), throughput and peak memory
   version        version, git commit, compiler, build flags, CPU features
   operators      the ops skiff has kernels for, by domain and opset range
 
@@ -26,6 +27,10 @@ Exit status: 0 ok; 1 some test failed; 2 the model cannot be loaded;
 )";
 
 }  // namespace
+
+namespace skiff::cli {
+int cmd_bench(const std::vector<std::string>& args);  // cmd_bench.cc
+}  // namespace skiff::cli
 
 int main(int argc, char** argv) {
   using namespace skiff::cli;
@@ -40,6 +45,7 @@ int main(int argc, char** argv) {
     if (command == "run") return cmd_run(args);
     if (command == "test") return cmd_test(args);
     if (command == "inspect") return cmd_inspect(args);
+    if (command == "bench") return cmd_bench(args);
     if (command == "version" || command == "--version") return cmd_version(args);
     if (command == "operators") return cmd_operators(args);
     if (command == "profile") return cmd_profile(args);
