@@ -1,6 +1,7 @@
 // Shared pieces of the `skiff` command line.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +54,15 @@ int exit_status(const Error& e, bool loading);
 // one-line reason.
 std::string compare_values(const Value& expected, const Value& actual, double rtol, double atol);
 
+// "1,3,224,224" -> {1,3,224,224}; throws UsageError naming `what`.
+Shape parse_dims(const std::string& text, const std::string& what);
+// "--shape x=1,3,640,640" value -> {"x", {1,3,640,640}}.
+std::map<std::string, Shape>::value_type parse_shape_option(const std::string& spec);
+// The graph's inputs: read from DIR/input_K.pb when `inputs_dir` is given,
+// else seeded random data of the declared shapes (`shapes` for symbolic dims).
+std::vector<Value> make_inputs(const ir::Graph& graph, const std::string& inputs_dir,
+                               const std::map<std::string, Shape>& shapes, uint64_t seed);
+
 // "float[1,3] min=.. max=.. mean=.."
 std::string summarize(const Value& value);
 
@@ -67,5 +77,6 @@ int cmd_inspect(const std::vector<std::string>& args);
 int cmd_version(const std::vector<std::string>& args);
 int cmd_operators(const std::vector<std::string>& args);
 int cmd_optimize(const std::vector<std::string>& args);
+int cmd_profile(const std::vector<std::string>& args);
 
 }  // namespace skiff::cli

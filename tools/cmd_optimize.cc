@@ -44,24 +44,6 @@ std::vector<std::string> split(const std::string& text) {
   return items;
 }
 
-Shape parse_shape(const std::string& spec, std::string* name) {
-  const size_t eq = spec.rfind('=');
-  if (eq == std::string::npos || eq == 0) throw UsageError("--shape wants NAME=D0,D1,...");
-  *name = spec.substr(0, eq);
-  Shape dims;
-  for (const auto& item : split(spec.substr(eq + 1))) {
-    size_t used = 0;
-    long long d = -1;
-    try {
-      d = std::stoll(item, &used);
-    } catch (const std::exception&) {
-    }
-    if (used != item.size() || d < 0) throw UsageError(str_cat("bad dimension '", item, "' in --shape ", spec));
-    dims.push_back(d);
-  }
-  return dims;
-}
-
 void list_passes() {
   std::cout << "pass                              level     output\n";
   for (const auto& p : passes::list_passes()) {
@@ -98,9 +80,7 @@ int cmd_optimize(const std::vector<std::string>& args) {
       outputs = split(value());
       if (outputs.empty()) throw UsageError("--outputs needs at least one name");
     } else if (a == "--shape") {
-      std::string name;
-      Shape shape = parse_shape(value(), &name);
-      options.input_shapes[name] = shape;
+      options.input_shapes.insert(parse_shape_option(value()));
     } else if (a == "--portable") {
       options.portable = true;
     } else if (a == "--report") {

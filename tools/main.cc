@@ -14,6 +14,7 @@ Commands:
   test PATH...   run ONNX test-data cases (model.onnx + test_data_set_*)
   inspect MODEL  show inputs, outputs, opsets, op histogram, missing kernels
   optimize MODEL write the optimized (and optionally pruned) model as ONNX
+  profile MODEL  time per op type and per node; Chrome trace
   version        version, git commit, compiler, build flags, CPU features
   operators      the ops skiff has kernels for, by domain and opset range
 
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
     if (command == "version" || command == "--version") return cmd_version(args);
     if (command == "operators") return cmd_operators(args);
     if (command == "optimize") return cmd_optimize(args);
+    if (command == "profile") return cmd_profile(args);
     std::cerr << "skiff: unknown command '" << command << "' (see skiff --help)\n";
     return kExitUsage;
   } catch (const UsageError& e) {

@@ -53,12 +53,15 @@ class SKIFF_API Config {
   Config& threads(int count);
   // Graph optimization level; the default is OptLevel::kExtended.
   Config& opt_level(OptLevel level);
-  // Skips one pass by name ("fuse_conv_activation", see docs/passes.md);
+  // Skips one pass by name ("fuse_activation", see docs/passes.md);
   // create() throws kInvalidInput for a name no pass has.
   Config& disable_pass(std::string name);
   // Fixes the shape of input `name`: the graph is specialised for it (shape
   // computations fold away) and run() refuses other shapes.
   Config& input_shape(std::string name, std::vector<int64_t> shape);
+  // Record per-node times on every run (read them with
+  // Predictor::last_profile()). Off by default; costs two clock reads per node.
+  Config& profiling(bool on);
 
   const std::string& model_path() const { return model_path_; }
   const std::string& model_bytes() const { return model_bytes_; }
@@ -68,6 +71,7 @@ class SKIFF_API Config {
   const std::vector<std::pair<std::string, std::vector<int64_t>>>& input_shapes() const {
     return input_shapes_;
   }
+  bool profiling() const { return profiling_; }
 
  private:
   std::string model_path_;
@@ -76,6 +80,23 @@ class SKIFF_API Config {
   OptLevel opt_level_ = OptLevel::kExtended;
   std::vector<std::string> disabled_passes_;
   std::vector<std::pair<std::string, std::vector<int64_t>>> input_shapes_;
+  bool profiling_ = false;
+};
+
+// Where a run spent its time, node by node.
+struct SKIFF_API NodeProfile {
+  std::string node;  // the node's name (or "<op> -> <first output>")
+  std::string op;    // its op type, "domain::Op" outside ai.onnx
+  double start_us = 0;     // from the start of the run
+  double duration_us = 0;
+};
+
+struct SKIFF_API Profile {
+  std::vector<NodeProfile> nodes;  // in execution order
+  double total_us = 0;             // the whole run, inputs to outputs
+  // The profile as Chrome trace-event JSON (load in chrome://tracing or
+  // https://ui.perfetto.dev).
+  std::string chrome_trace() const;
 };
 
 // An input or output of a model as it declares it.
@@ -115,6 +136,10 @@ class SKIFF_API Predictor {
   // example views of its own buffers): each must already have the output's
   // dtype and shape, else kInvalidInput. Outputs not named are discarded.
   void run(const NamedTensors& inputs, const NamedTensors& outputs) const;
+
+  // With Config::profiling(true): the profile of the calling thread's most
+  // recent run() on this predictor (or its clones). Empty otherwise.
+  Profile last_profile() const;
 
   // A predictor for another thread: shares the weights and compiled plans,
   // adds only per-run state.
