@@ -21,6 +21,7 @@ runtime can load the result.
 
 Options:
   -o, --output FILE      where to write the model (required)
+                         (node counts printed include If/Loop/Scan bodies)
   --outputs A,B          keep only what these values need and make them the
                          outputs (any value of the graph; default: the
                          graph's outputs)
@@ -42,6 +43,18 @@ std::vector<std::string> split(const std::string& text) {
     pos = comma + 1;
   }
   return items;
+}
+
+bool uses_domain(const ir::Graph& graph, const std::string& domain) {
+  for (const auto& node : graph.nodes) {
+    if (node.domain == domain) return true;
+    for (const auto& a : node.attributes) {
+      if (a.g && uses_domain(*a.g, domain)) return true;
+      for (const auto& g : a.graphs)
+        if (uses_domain(*g, domain)) return true;
+    }
+  }
+  return false;
 }
 
 void list_passes() {
@@ -104,12 +117,11 @@ int cmd_optimize(const std::vector<std::string>& args) {
     std::cerr << "skiff: " << e.what() << "\n";
     return exit_status(e, true);
   }
-  const int64_t nodes_before = passes::node_count(model.graph);
+  const int64_t nodes_before = passes::total_node_count(model.graph);
   if (!outputs.empty()) passes::prune_to_outputs(model, outputs);
-  const int64_t nodes_pruned = passes::node_count(model.graph);
+  const int64_t nodes_pruned = passes::total_node_count(model.graph);
   const auto records = passes::optimize(model, options);
-  bool uses_skiff = false;
-  for (const auto& node : model.graph.nodes) uses_skiff = uses_skiff || node.domain == passes::kSkiffDomain;
+  const bool uses_skiff = uses_domain(model.graph, passes::kSkiffDomain);
   if (!uses_skiff) model.opsets.erase(passes::kSkiffDomain);
   if (options.portable && uses_skiff)
     throw Error(ErrorCode::kUnsupported, str_cat("--portable: '", model_path,
@@ -125,7 +137,7 @@ int cmd_optimize(const std::vector<std::string>& args) {
     }
   std::cout << "nodes: " << nodes_before;
   if (!outputs.empty()) std::cout << " -> " << nodes_pruned << " (pruned)";
-  std::cout << " -> " << passes::node_count(model.graph) << " (" << passes::opt_level_name(options.level)
+  std::cout << " -> " << passes::total_node_count(model.graph) << " (" << passes::opt_level_name(options.level)
             << (options.portable ? ", portable" : "") << ")\nwrote " << out_path << "\n";
   return kExitOk;
 }

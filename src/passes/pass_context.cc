@@ -85,7 +85,7 @@ std::optional<std::vector<Tensor>> PassContext::evaluate(const ir::Node& node,
 
 const std::map<std::string, ShapeInfo>& PassContext::shapes(const ir::Graph& graph) {
   if (!shapes_valid_) {
-    shapes_ = infer_shapes(graph, opsets_);
+    shapes_ = infer_shapes(graph, opsets_, &outer_shapes_);
     shapes_valid_ = true;
   }
   return shapes_;

@@ -426,8 +426,15 @@ const std::unordered_map<std::string, Rule>& rules() {
 }  // namespace
 
 std::map<std::string, ShapeInfo> infer_shapes(const ir::Graph& graph,
-                                              const std::map<std::string, int64_t>& opsets) {
+                                              const std::map<std::string, int64_t>& opsets,
+                                              const std::map<std::string, ShapeInfo>* outer) {
   std::map<std::string, ShapeInfo> known;
+  if (outer) {
+    std::unordered_set<std::string> own;
+    for (const auto& node : graph.nodes) own.insert(node.outputs.begin(), node.outputs.end());
+    for (const auto& [name, info] : *outer)
+      if (!own.count(name)) known[name] = info;
+  }
   for (const auto& vi : graph.inputs) known[vi.name] = from_type(vi.type);
   for (const auto& [name, t] : graph.initializers) known[name] = from_tensor(t);
   // Declarations are a fallback for values the rules cannot reason about.
@@ -443,6 +450,14 @@ std::map<std::string, ShapeInfo> infer_shapes(const ir::Graph& graph,
       if (rule != rules().end()) {
         Node n{node, opset->second, graph, known};
         rule->second(n);
+        // Rules give up when input dims are unknown; most ops still keep
+        // the type of their first input, which is what fusions check.
+        static const std::unordered_set<std::string> kTypeChanging = {
+            "Shape", "Size", "Cast", "CastLike", "ArgMax", "ArgMin", "IsNaN", "IsInf", "Not", "And", "Or", "Xor",
+            "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Where", "TopK"};
+        if (!node.outputs.empty() && !node.outputs[0].empty() && !known.count(node.outputs[0]) &&
+            !kTypeChanging.count(node.op_type) && n.dtype(0) != DataType::kUndefined)
+          n.set(0, n.dtype(0), std::nullopt);
       }
     }
     for (const auto& out : node.outputs) {
