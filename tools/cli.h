@@ -34,7 +34,8 @@ struct LoadedModel {
 // Loads, optimizes (passes, see docs/passes.md) and compiles; load errors
 // keep kInvalidModel/kIO, compile errors keep their code (kUnsupported for
 // missing kernels).
-LoadedModel load_and_compile(const std::string& path, const passes::PassOptions& options = {});
+LoadedModel load_and_compile(const std::string& path, const passes::PassOptions& options = {},
+                             const runtime::PlanOptions& plan_options = {});
 
 // Parses `--opt-level L` or `--disable-pass NAME` at args[i] (advancing i
 // past the value). Returns false when args[i] is neither.
@@ -76,7 +77,7 @@ int cmd_test(const std::vector<std::string>& args);
 int cmd_inspect(const std::vector<std::string>& args);
 int cmd_version(const std::vector<std::string>& args);
 int cmd_operators(const std::vector<std::string>& args);
-int cmd_optimize(const std::vector<std::string>& args);
 int cmd_profile(const std::vector<std::string>& args);
+int cmd_optimize(const std::vector<std::string>& args);
 
 }  // namespace skiff::cli

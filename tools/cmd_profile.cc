@@ -28,6 +28,7 @@ Options:
   --threads N          threads (default: all cores)
   --top N              slowest nodes to list (default 15)
   --trace FILE         write the last run as Chrome trace-event JSON
+  --opt-level L, --disable-pass NAME   graph passes, as for `skiff run`
 )";
 
 // Times of one node (or op type) over the runs; reported as a median.
@@ -57,6 +58,7 @@ int cmd_profile(const std::vector<std::string>& args) {
   std::string model_path, inputs_dir, trace;
   std::map<std::string, Shape> shapes;
   int runs = 10, warmup = 2, threads = 0, top = 15;
+  passes::PassOptions pass_options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {
@@ -80,6 +82,7 @@ int cmd_profile(const std::vector<std::string>& args) {
       top = std::stoi(value());
     } else if (a == "--trace") {
       trace = value();
+    } else if (parse_pass_option(args, i, pass_options)) {
     } else if (!a.empty() && a[0] == '-') {
       throw UsageError("unknown option " + a);
     } else if (model_path.empty()) {
@@ -92,7 +95,7 @@ int cmd_profile(const std::vector<std::string>& args) {
   if (threads > 0) omp_set_num_threads(threads);
   LoadedModel m;
   try {
-    m = load_and_compile(model_path);
+    m = load_and_compile(model_path, pass_options);
   } catch (const Error& e) {
     std::cerr << "skiff: " << e.what() << "\n";
     return exit_status(e, true);

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "core/dispatch.h"
+#include "engines/engine.h"
 #include "onnx/onnx.h"
 
 namespace skiff::cli {
@@ -32,6 +33,8 @@ Options:
                        index.tsv lists them in execution order with the node
                        that produced each); compare two dumps with
                        scripts/compare_dumps.py
+  --engine NAME        native, or dnnl (oneDNN regions, native for the rest; default)
+  --no-dnnl            same as --engine native
   -q, --quiet          do not print the output summary
 
 Exit status: 0 ok, 2 the model cannot be loaded, 3 the run failed (bad input
@@ -47,6 +50,7 @@ int cmd_run(const std::vector<std::string>& args) {
   uint64_t seed = 0;
   int threads = 0;
   bool quiet = false;
+  runtime::PlanOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {
@@ -69,6 +73,10 @@ int cmd_run(const std::vector<std::string>& args) {
       seed = std::stoull(value());
     } else if (a == "--threads") {
       threads = std::stoi(value());
+    } else if (a == "--engine") {
+      options.engines = engines_for_choice(value());
+    } else if (a == "--no-dnnl") {
+      options.engines = {"native"};
     } else if (a == "-q" || a == "--quiet") {
       quiet = true;
     } else if (!a.empty() && a[0] == '-') {
@@ -84,7 +92,7 @@ int cmd_run(const std::vector<std::string>& args) {
 
   LoadedModel m;
   try {
-    m = load_and_compile(model_path, pass_options);
+    m = load_and_compile(model_path, pass_options, options);
   } catch (const Error& e) {
     std::cerr << "skiff: " << e.what() << "\n";
     return exit_status(e, true);

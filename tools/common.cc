@@ -10,12 +10,13 @@
 
 namespace skiff::cli {
 
-LoadedModel load_and_compile(const std::string& path, const passes::PassOptions& options) {
+LoadedModel load_and_compile(const std::string& path, const passes::PassOptions& options,
+                             const runtime::PlanOptions& plan_options) {
   LoadedModel m;
   m.model = onnx::load_model(path);
   try {
     passes::optimize(m.model, options);
-    m.plan = runtime::Plan::compile(m.model.graph, m.model.opsets, runtime::PlanOptions{});
+    m.plan = runtime::Plan::compile(m.model.graph, m.model.opsets, plan_options);
   } catch (const Error& e) {
     // A kernel rejecting its attributes is a model error; name the model.
     throw Error(e.code(), str_cat("model '", path, "': ", e.what()));

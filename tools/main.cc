@@ -13,8 +13,9 @@ Commands:
   run MODEL      run a model on test-data inputs or seeded random inputs
   test PATH...   run ONNX test-data cases (model.onnx + test_data_set_*)
   inspect MODEL  show inputs, outputs, opsets, op histogram, missing kernels
-  optimize MODEL write the optimized (and optionally pruned) model as ONNX
   profile MODEL  time per op type and per node; Chrome trace
+  optimize MODEL write the optimized (and optionally pruned) model as ONNX
+  bench MODEL    latency (median, p90, p99), throughput and peak memory
   version        version, git commit, compiler, build flags, CPU features
   operators      the ops skiff has kernels for, by domain and opset range
 
@@ -26,6 +27,10 @@ Exit status: 0 ok; 1 some test failed; 2 the model cannot be loaded;
 )";
 
 }  // namespace
+
+namespace skiff::cli {
+int cmd_bench(const std::vector<std::string>& args);  // cmd_bench.cc
+}  // namespace skiff::cli
 
 int main(int argc, char** argv) {
   using namespace skiff::cli;
@@ -40,10 +45,11 @@ int main(int argc, char** argv) {
     if (command == "run") return cmd_run(args);
     if (command == "test") return cmd_test(args);
     if (command == "inspect") return cmd_inspect(args);
+    if (command == "bench") return cmd_bench(args);
     if (command == "version" || command == "--version") return cmd_version(args);
     if (command == "operators") return cmd_operators(args);
-    if (command == "optimize") return cmd_optimize(args);
     if (command == "profile") return cmd_profile(args);
+    if (command == "optimize") return cmd_optimize(args);
     std::cerr << "skiff: unknown command '" << command << "' (see skiff --help)\n";
     return kExitUsage;
   } catch (const UsageError& e) {

@@ -63,6 +63,20 @@ class SKIFF_API Config {
   // Predictor::last_profile()). Off by default; costs two clock reads per node.
   Config& profiling(bool on);
 
+  // Engines asked for each node, in order: "dnnl" (oneDNN, connected groups
+  // of the nodes it supports run as one region in its blocked layouts) and
+  // "native" (skiff's own kernels, the rest). Empty, the default, means
+  // {"dnnl", "native"} (just "native" in builds without oneDNN). Unknown
+  // names make Predictor::create throw kInvalidInput.
+  Config& engines(std::vector<std::string> names);
+  // enable_dnnl(false) is engines({"native"}); enable_dnnl(true) the default.
+  Config& enable_dnnl(bool enabled);
+  // Each oneDNN region keeps its primitives for this many input-shape
+  // signatures (least recently used evicted), so that inputs of changing
+  // shape neither rebuild on every call nor grow memory without bound.
+  // Default 64; at least 1.
+  Config& primitive_cache_capacity(size_t signatures);
+
   const std::string& model_path() const { return model_path_; }
   const std::string& model_bytes() const { return model_bytes_; }
   int threads() const { return threads_; }
@@ -72,11 +86,15 @@ class SKIFF_API Config {
     return input_shapes_;
   }
   bool profiling() const { return profiling_; }
+  const std::vector<std::string>& engines() const { return engines_; }
+  size_t primitive_cache_capacity() const { return primitive_cache_capacity_; }
 
  private:
   std::string model_path_;
   std::string model_bytes_;
   int threads_ = 0;
+  std::vector<std::string> engines_;
+  size_t primitive_cache_capacity_ = 64;
   OptLevel opt_level_ = OptLevel::kExtended;
   std::vector<std::string> disabled_passes_;
   std::vector<std::pair<std::string, std::vector<int64_t>>> input_shapes_;

@@ -51,6 +51,23 @@ Config& Config::input_shape(std::string name, std::vector<int64_t> shape) {
   return *this;
 }
 
+Config& Config::engines(std::vector<std::string> names) {
+  engines_ = std::move(names);
+  return *this;
+}
+
+Config& Config::enable_dnnl(bool enabled) {
+  engines_ = enabled ? std::vector<std::string>{} : std::vector<std::string>{"native"};
+  return *this;
+}
+
+Config& Config::primitive_cache_capacity(size_t signatures) {
+  if (signatures == 0)
+    fail(ErrorCode::kInvalidInput, "Config::primitive_cache_capacity: must be at least 1");
+  primitive_cache_capacity_ = signatures;
+  return *this;
+}
+
 struct Predictor::Impl {
   Config config;
   ir::Model model;
@@ -137,7 +154,10 @@ std::unique_ptr<Predictor> Predictor::create(const Config& config) {
     options.disabled.insert(config.disabled_passes().begin(), config.disabled_passes().end());
     for (const auto& [name, shape] : config.input_shapes()) options.input_shapes[name] = shape;
     passes::optimize(impl->model, options);
-    impl->plan = runtime::Plan::compile(impl->model.graph, impl->model.opsets, runtime::PlanOptions{});
+    runtime::PlanOptions plan_options;
+    if (!config.engines().empty()) plan_options.engines = config.engines();
+    plan_options.engine_options.primitive_cache_capacity = config.primitive_cache_capacity();
+    impl->plan = runtime::Plan::compile(impl->model.graph, impl->model.opsets, plan_options);
   } catch (const Error& e) {
     throw Error(e.code(), str_cat("model '", impl->label, "': ", e.what()));
   }
