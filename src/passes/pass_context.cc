@@ -70,7 +70,10 @@ std::optional<std::vector<Tensor>> PassContext::evaluate(const ir::Node& node,
   }
   g.nodes.push_back(std::move(copy));
   try {
-    auto plan = runtime::Plan::compile(g, opsets_, runtime::PlanOptions{});
+    // The native kernels are the reference (and need no region to form).
+    runtime::PlanOptions native;
+    native.engines = {"native"};
+    auto plan = runtime::Plan::compile(g, opsets_, native);
     std::vector<Value> values = plan->run({});
     std::vector<Tensor> result;
     for (auto& v : values) {
