@@ -70,7 +70,9 @@ std::string summarize(const Value& value);
 // Runs `model` on `inputs` with every node output made a graph output and
 // writes each value to DIR/NNNN.pb, listed in DIR/index.tsv in execution
 // order (step, value, file, node, op); graph inputs come first as step -1.
-void dump_intermediates(const ir::Model& model, const std::vector<Value>& inputs, const std::string& dir);
+// `plan_options` picks the engines, as for the run itself.
+void dump_intermediates(const ir::Model& model, const std::vector<Value>& inputs, const std::string& dir,
+                        const runtime::PlanOptions& plan_options);
 
 int cmd_run(const std::vector<std::string>& args);
 int cmd_test(const std::vector<std::string>& args);

@@ -21,6 +21,7 @@ runtime can load the result.
 
 Options:
   -o, --output FILE      where to write the model (required)
+                         (node counts printed include If/Loop/Scan bodies)
   --outputs A,B          keep only what these values need and make them the
                          outputs (any value of the graph; default: the
                          graph's outputs)
@@ -44,22 +45,16 @@ std::vector<std::string> split(const std::string& text) {
   return items;
 }
 
-Shape parse_shape(const std::string& spec, std::string* name) {
-  const size_t eq = spec.rfind('=');
-  if (eq == std::string::npos || eq == 0) throw UsageError("--shape wants NAME=D0,D1,...");
-  *name = spec.substr(0, eq);
-  Shape dims;
-  for (const auto& item : split(spec.substr(eq + 1))) {
-    size_t used = 0;
-    long long d = -1;
-    try {
-      d = std::stoll(item, &used);
-    } catch (const std::exception&) {
+bool uses_domain(const ir::Graph& graph, const std::string& domain) {
+  for (const auto& node : graph.nodes) {
+    if (node.domain == domain) return true;
+    for (const auto& a : node.attributes) {
+      if (a.g && uses_domain(*a.g, domain)) return true;
+      for (const auto& g : a.graphs)
+        if (uses_domain(*g, domain)) return true;
     }
-    if (used != item.size() || d < 0) throw UsageError(str_cat("bad dimension '", item, "' in --shape ", spec));
-    dims.push_back(d);
   }
-  return dims;
+  return false;
 }
 
 void list_passes() {
@@ -98,9 +93,7 @@ int cmd_optimize(const std::vector<std::string>& args) {
       outputs = split(value());
       if (outputs.empty()) throw UsageError("--outputs needs at least one name");
     } else if (a == "--shape") {
-      std::string name;
-      Shape shape = parse_shape(value(), &name);
-      options.input_shapes[name] = shape;
+      options.input_shapes.insert(parse_shape_option(value()));
     } else if (a == "--portable") {
       options.portable = true;
     } else if (a == "--report") {
@@ -124,12 +117,11 @@ int cmd_optimize(const std::vector<std::string>& args) {
     std::cerr << "skiff: " << e.what() << "\n";
     return exit_status(e, true);
   }
-  const int64_t nodes_before = passes::node_count(model.graph);
+  const int64_t nodes_before = passes::total_node_count(model.graph);
   if (!outputs.empty()) passes::prune_to_outputs(model, outputs);
-  const int64_t nodes_pruned = passes::node_count(model.graph);
+  const int64_t nodes_pruned = passes::total_node_count(model.graph);
   const auto records = passes::optimize(model, options);
-  bool uses_skiff = false;
-  for (const auto& node : model.graph.nodes) uses_skiff = uses_skiff || node.domain == passes::kSkiffDomain;
+  const bool uses_skiff = uses_domain(model.graph, passes::kSkiffDomain);
   if (!uses_skiff) model.opsets.erase(passes::kSkiffDomain);
   if (options.portable && uses_skiff)
     throw Error(ErrorCode::kUnsupported, str_cat("--portable: '", model_path,
@@ -145,7 +137,7 @@ int cmd_optimize(const std::vector<std::string>& args) {
     }
   std::cout << "nodes: " << nodes_before;
   if (!outputs.empty()) std::cout << " -> " << nodes_pruned << " (pruned)";
-  std::cout << " -> " << passes::node_count(model.graph) << " (" << passes::opt_level_name(options.level)
+  std::cout << " -> " << passes::total_node_count(model.graph) << " (" << passes::opt_level_name(options.level)
             << (options.portable ? ", portable" : "") << ")\nwrote " << out_path << "\n";
   return kExitOk;
 }

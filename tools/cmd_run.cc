@@ -101,7 +101,7 @@ int cmd_run(const std::vector<std::string>& args) {
 
   std::vector<Value> inputs = make_inputs(graph, inputs_dir, shapes, seed);
 
-  if (!dump_dir.empty()) dump_intermediates(m.model, inputs, dump_dir);
+  if (!dump_dir.empty()) dump_intermediates(m.model, inputs, dump_dir, options);
   const auto start = std::chrono::steady_clock::now();
   std::vector<Value> outputs = m.plan->run(std::move(inputs));
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -9,7 +9,8 @@
 
 namespace skiff::cli {
 
-void dump_intermediates(const ir::Model& model, const std::vector<Value>& inputs, const std::string& dir) {
+void dump_intermediates(const ir::Model& model, const std::vector<Value>& inputs, const std::string& dir,
+                        const runtime::PlanOptions& plan_options) {
   // The same graph with every node output as a graph output: the executor
   // keeps them all alive and returns them.
   ir::Graph g = model.graph;
@@ -34,7 +35,7 @@ void dump_intermediates(const ir::Model& model, const std::vector<Value>& inputs
     }
     ++step;
   }
-  auto plan = runtime::Plan::compile(g, model.opsets, runtime::PlanOptions{});
+  auto plan = runtime::Plan::compile(g, model.opsets, plan_options);
   std::vector<Value> values = plan->run(inputs);
   std::map<std::string, const Value*> by_name;
   for (size_t k = 0; k < values.size(); ++k) by_name[g.outputs[k].name] = &values[k];

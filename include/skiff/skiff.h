@@ -53,7 +53,7 @@ class SKIFF_API Config {
   Config& threads(int count);
   // Graph optimization level; the default is OptLevel::kExtended.
   Config& opt_level(OptLevel level);
-  // Skips one pass by name ("fuse_conv_activation", see docs/passes.md);
+  // Skips one pass by name ("fuse_activation", see docs/passes.md);
   // create() throws kInvalidInput for a name no pass has.
   Config& disable_pass(std::string name);
   // Fixes the shape of input `name`: the graph is specialised for it (shape

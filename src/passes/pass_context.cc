@@ -70,7 +70,10 @@ std::optional<std::vector<Tensor>> PassContext::evaluate(const ir::Node& node,
   }
   g.nodes.push_back(std::move(copy));
   try {
-    auto plan = runtime::Plan::compile(g, opsets_, runtime::PlanOptions{});
+    // The native kernels are the reference (and need no region to form).
+    runtime::PlanOptions native;
+    native.engines = {"native"};
+    auto plan = runtime::Plan::compile(g, opsets_, native);
     std::vector<Value> values = plan->run({});
     std::vector<Tensor> result;
     for (auto& v : values) {
@@ -85,7 +88,7 @@ std::optional<std::vector<Tensor>> PassContext::evaluate(const ir::Node& node,
 
 const std::map<std::string, ShapeInfo>& PassContext::shapes(const ir::Graph& graph) {
   if (!shapes_valid_) {
-    shapes_ = infer_shapes(graph, opsets_);
+    shapes_ = infer_shapes(graph, opsets_, &outer_shapes_);
     shapes_valid_ = true;
   }
   return shapes_;

@@ -1,5 +1,6 @@
 #include "passes/pass_manager.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <unordered_set>
@@ -83,6 +84,61 @@ void fix_input_shapes(ir::Graph& graph, const std::map<std::string, Shape>& shap
   }
 }
 
+// Runs every group on `graph` until it stops changing, then on the graphs
+// of its If/Loop/Scan nodes (which read outer values the passes treat as
+// unknown inputs). `where` prefixes the records of subgraphs.
+void run_pipeline(ir::Graph& graph, PassContext& ctx, const std::string& where, std::vector<PassRecord>* records) {
+  const PassOptions& options = ctx.options();
+  const bool log = log_enabled();
+  ctx.invalidate_shapes();  // the cache may hold another graph's shapes
+  for (auto& group : pipeline()) {
+    for (int round = 0; round < kMaxRounds; ++round) {
+      bool changed = false;
+      for (auto& pass : group) {
+        if (pass->level() > options.level || options.disabled.count(pass->name())) continue;
+        if (options.portable && pass->emits_skiff_ops()) continue;
+        PassRecord record;
+        record.pass = where + pass->name();
+        record.nodes_before = node_count(graph);
+        bool did = false;
+        try {
+          did = pass->run(graph, ctx);
+        } catch (const Error& e) {
+          throw Error(e.code(), str_cat("pass ", record.pass, ": ", e.what()));
+        }
+        record.changes = ctx.take_notes();
+        if (!did) continue;
+        changed = true;
+        ctx.invalidate_shapes();
+        sort_nodes(graph);
+        record.nodes_after = node_count(graph);
+        if (log)
+          std::cerr << "skiff: pass " << record.pass << ": " << record.nodes_before << " -> "
+                    << record.nodes_after << " nodes, " << record.changes.size() << " changes\n";
+        records->push_back(std::move(record));
+      }
+      if (!changed) break;
+    }
+  }
+  if (!std::any_of(graph.nodes.begin(), graph.nodes.end(), has_subgraph)) return;
+  // Subgraphs see this graph's values (and what its enclosing graphs had).
+  const std::map<std::string, ShapeInfo> enclosing = ctx.outer_shapes();
+  std::map<std::string, ShapeInfo> visible = ctx.shapes(graph);
+  visible.insert(enclosing.begin(), enclosing.end());
+  for (auto& node : graph.nodes)
+    for (auto& a : node.attributes) {
+      const std::string inner = str_cat(where, node.label(), " ", a.name, ": ");
+      std::vector<ir::Graph*> subs;
+      if (a.g) subs.push_back(a.g.get());
+      for (auto& sub : a.graphs) subs.push_back(sub.get());
+      for (ir::Graph* sub : subs) {
+        ctx.set_outer_shapes(visible);
+        run_pipeline(*sub, ctx, inner, records);
+      }
+    }
+  ctx.set_outer_shapes(enclosing);
+}
+
 }  // namespace
 
 std::vector<PassDescription> list_passes() {
@@ -107,36 +163,7 @@ std::vector<PassRecord> optimize(ir::Model& model, const PassOptions& options) {
   std::vector<PassRecord> records;
   if (options.level == OptLevel::kNone) return records;
   PassContext ctx(model.opsets, options);
-  const bool log = log_enabled();
-  for (auto& group : pipeline()) {
-    for (int round = 0; round < kMaxRounds; ++round) {
-      bool changed = false;
-      for (auto& pass : group) {
-        if (pass->level() > options.level || options.disabled.count(pass->name())) continue;
-        if (options.portable && pass->emits_skiff_ops()) continue;
-        PassRecord record;
-        record.pass = pass->name();
-        record.nodes_before = node_count(model.graph);
-        bool did = false;
-        try {
-          did = pass->run(model.graph, ctx);
-        } catch (const Error& e) {
-          throw Error(e.code(), str_cat("pass ", pass->name(), ": ", e.what()));
-        }
-        record.changes = ctx.take_notes();
-        if (!did) continue;
-        changed = true;
-        ctx.invalidate_shapes();
-        sort_nodes(model.graph);
-        record.nodes_after = node_count(model.graph);
-        if (log)
-          std::cerr << "skiff: pass " << record.pass << ": " << record.nodes_before << " -> "
-                    << record.nodes_after << " nodes, " << record.changes.size() << " changes\n";
-        records.push_back(std::move(record));
-      }
-      if (!changed) break;
-    }
-  }
+  run_pipeline(model.graph, ctx, "", &records);
   return records;
 }
 

@@ -33,5 +33,15 @@ std::vector<PassDescription> list_passes();
 
 // Nodes in the graph (not counting subgraphs).
 inline int64_t node_count(const ir::Graph& graph) { return static_cast<int64_t>(graph.nodes.size()); }
+// Nodes in the graph and, recursively, in its If/Loop/Scan bodies.
+inline int64_t total_node_count(const ir::Graph& graph) {
+  int64_t n = node_count(graph);
+  for (const auto& node : graph.nodes)
+    for (const auto& a : node.attributes) {
+      if (a.g) n += total_node_count(*a.g);
+      for (const auto& g : a.graphs) n += total_node_count(*g);
+    }
+  return n;
+}
 
 }  // namespace skiff::passes

@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "passes/graph_util.h"
+#include "passes/shape_inference_internal.h"
 
 namespace skiff::passes {
 
@@ -30,125 +30,9 @@ bool same_dims(const std::vector<ir::Dim>& a, const std::vector<ir::Dim>& b) {
 
 namespace {
 
-using Dims = std::vector<ir::Dim>;
+using namespace shape_detail;
 
-ir::Dim symbol(std::string text) {
-  ir::Dim d;
-  d.param = std::move(text);
-  return d;
-}
-
-// An unknown dim with no symbol: equal to nothing, not even itself.
-ir::Dim unknown() { return ir::Dim{}; }
-
-// Elements of shape values (ShapeInfo::value): a literal integer (any sign)
-// has no param; a symbolic element has its symbol; an unknown one has "?".
-bool is_literal(const ir::Dim& e) { return e.param.empty(); }
-ir::Dim literal(int64_t v) {
-  ir::Dim e;
-  e.value = v;
-  return e;
-}
-ir::Dim dim_to_elem(const ir::Dim& d) {
-  if (d.known()) return literal(d.value);
-  return symbol(d.param.empty() ? "?" : d.param);
-}
-ir::Dim elem_to_dim(const ir::Dim& e) {
-  if (is_literal(e)) return e.value >= 0 ? known_dim(e.value) : unknown();
-  return e.param == "?" ? unknown() : e;
-}
-
-// a * b as a dim; symbolic when either is a symbol.
-ir::Dim mul_dim(const ir::Dim& a, const ir::Dim& b) {
-  if (a.known() && b.known()) return known_dim(a.value * b.value);
-  if ((a.known() && a.value == 1)) return b;
-  if ((b.known() && b.value == 1)) return a;
-  if ((a.known() || !a.param.empty()) && (b.known() || !b.param.empty()))
-    return symbol(str_cat("(", a.str(), "*", b.str(), ")"));
-  return unknown();
-}
-
-ir::Dim add_dim(const ir::Dim& a, const ir::Dim& b) {
-  if (a.known() && b.known()) return known_dim(a.value + b.value);
-  if (a.known() && a.value == 0) return b;
-  if (b.known() && b.value == 0) return a;
-  if ((a.known() || !a.param.empty()) && (b.known() || !b.param.empty()))
-    return symbol(str_cat("(", a.str(), "+", b.str(), ")"));
-  return unknown();
-}
-
-// Numpy broadcasting of two dims, assuming the model is valid.
-ir::Dim broadcast_dim(const ir::Dim& a, const ir::Dim& b) {
-  if (a.known() && a.value == 1) return b;
-  if (b.known() && b.value == 1) return a;
-  if (same_dim(a, b)) return a;
-  if (a.known()) return a;
-  if (b.known()) return b;
-  return unknown();
-}
-
-// Output size of a sliding window: floor((in + pads - extent) / stride) + 1,
-// or ceil when ceil_mode; symbolic inputs keep a symbol, and the common
-// "same size" case (stride 1, pads == extent - 1) keeps the input's symbol.
-ir::Dim window_dim(const ir::Dim& in, int64_t pads, int64_t extent, int64_t stride, bool ceil_mode) {
-  if (in.known()) {
-    const int64_t span = in.value + pads - extent;
-    if (span < 0 || stride <= 0) return unknown();
-    return known_dim((ceil_mode ? (span + stride - 1) / stride : span / stride) + 1);
-  }
-  if (in.param.empty()) return unknown();
-  if (stride == 1 && pads == extent - 1) return in;
-  return symbol(str_cat("win(", in.param, ",", pads - extent, ",", stride, ceil_mode ? ",c)" : ")"));
-}
-
-struct Node {
-  const ir::Node& node;
-  int64_t opset;
-  const ir::Graph& graph;
-  std::map<std::string, ShapeInfo>& known;
-
-  const ShapeInfo* in(size_t i) const {
-    if (!node.has_input(i)) return nullptr;
-    auto it = known.find(node.inputs[i]);
-    return it == known.end() ? nullptr : &it->second;
-  }
-  const Dims* dims(size_t i) const {
-    const ShapeInfo* s = in(i);
-    return s && s->dims ? &*s->dims : nullptr;
-  }
-  DataType dtype(size_t i) const {
-    const ShapeInfo* s = in(i);
-    return s ? s->dtype : DataType::kUndefined;
-  }
-  const Tensor* constant(size_t i) const { return constant_input(graph, node, i); }
-  // Integer elements of input i when they are all known.
-  std::optional<std::vector<int64_t>> ints(size_t i) const {
-    const ShapeInfo* s = in(i);
-    if (!s || !s->value) return std::nullopt;
-    std::vector<int64_t> v;
-    for (const auto& e : *s->value) {
-      if (!is_literal(e)) return std::nullopt;
-      v.push_back(e.value);
-    }
-    return v;
-  }
-  void set(size_t i, DataType dtype, std::optional<Dims> dims,
-           std::optional<Dims> value = std::nullopt) {
-    if (i >= node.outputs.size() || node.outputs[i].empty()) return;
-    ShapeInfo& s = known[node.outputs[i]];
-    s.dtype = dtype;
-    s.dims = std::move(dims);
-    s.value = std::move(value);
-  }
-  void same_as_input(size_t out, size_t input, DataType dtype = DataType::kUndefined) {
-    const ShapeInfo* s = in(input);
-    if (!s) return;
-    set(out, dtype == DataType::kUndefined ? s->dtype : dtype, s->dims);
-  }
-};
-
-// Small integer tensors carry their elements as dims (negative numbers are
-// kept as plain values: they are never sizes).
+// Small integer tensors carry their elements (see ShapeInfo::value).
 std::optional<Dims> tensor_value(const Tensor& t) {
   if ((t.dtype() != DataType::kInt64 && t.dtype() != DataType::kInt32) || t.rank() > 1 || t.numel() > 64)
     return std::nullopt;
@@ -204,81 +88,6 @@ void infer_broadcast(Node& n, DataType dtype) {
   n.set(0, dtype, out);
 }
 
-void infer_conv(Node& n, bool pool) {
-  const Dims* x = n.dims(0);
-  if (!x || x->size() < 3) return;
-  const size_t rank = x->size() - 2;
-  std::vector<int64_t> kernel = attr_ints(n.node, "kernel_shape");
-  ir::Dim channels = (*x)[1];
-  if (!pool) {
-    const Dims* w = n.dims(1);
-    if (!w || w->size() != x->size()) return;
-    channels = (*w)[0];
-    if (kernel.empty())
-      for (size_t i = 2; i < w->size(); ++i) {
-        if (!(*w)[i].known()) return;
-        kernel.push_back((*w)[i].value);
-      }
-  }
-  if (kernel.size() != rank) return;
-  std::vector<int64_t> strides = attr_ints(n.node, "strides"), dilations = attr_ints(n.node, "dilations"),
-                       pads = attr_ints(n.node, "pads");
-  strides.resize(rank, 1);
-  if (strides.size() != rank) return;
-  if (dilations.empty()) dilations.assign(rank, 1);
-  if (pads.empty()) pads.assign(2 * rank, 0);
-  if (dilations.size() != rank || pads.size() != 2 * rank) return;
-  const std::string auto_pad = attr_string(n.node, "auto_pad", "NOTSET");
-  const bool ceil_mode = attr_int(n.node, "ceil_mode", 0) != 0;
-  Dims out = {(*x)[0], channels};
-  for (size_t i = 0; i < rank; ++i) {
-    const ir::Dim& in = (*x)[i + 2];
-    const int64_t extent = dilations[i] * (kernel[i] - 1) + 1;
-    if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER")
-      out.push_back(window_dim(in, strides[i] - 1, 1, strides[i], true));  // ceil(in / stride)
-    else if (auto_pad == "VALID")
-      out.push_back(window_dim(in, 0, extent, strides[i], false));
-    else
-      out.push_back(window_dim(in, pads[i] + pads[i + rank], extent, strides[i], ceil_mode));
-  }
-  n.set(0, n.dtype(0), out);
-}
-
-void infer_matmul(Node& n) {
-  const Dims* a = n.dims(0);
-  const Dims* b = n.dims(1);
-  if (!a || !b || a->empty() || b->empty()) return;
-  Dims x = *a, y = *b;
-  const bool vec_a = x.size() == 1, vec_b = y.size() == 1;
-  if (vec_a) x.insert(x.begin(), known_dim(1));
-  if (vec_b) y.push_back(known_dim(1));
-  Dims batch_a(x.begin(), x.end() - 2), batch_b(y.begin(), y.end() - 2);
-  if (batch_a.size() < batch_b.size()) std::swap(batch_a, batch_b);
-  const size_t off = batch_a.size() - batch_b.size();
-  for (size_t k = 0; k < batch_b.size(); ++k) batch_a[off + k] = broadcast_dim(batch_a[off + k], batch_b[k]);
-  Dims out = batch_a;
-  if (!vec_a) out.push_back(x[x.size() - 2]);
-  if (!vec_b) out.push_back(y.back());
-  n.set(0, n.dtype(0), out);
-}
-
-void infer_gemm(Node& n, bool fused) {
-  const Dims* a = n.dims(0);
-  const Dims* b = n.dims(1);
-  if (!a || !b || b->size() != 2) return;
-  const bool ta = attr_int(n.node, "transA", 0) != 0, tb = attr_int(n.node, "transB", 0) != 0;
-  if (fused && a->size() > 2 && !ta) {  // FusedGemm's batched form
-    Dims out(a->begin(), a->end() - 1);
-    out.push_back(tb ? (*b)[0] : (*b)[1]);
-    return n.set(0, n.dtype(0), out);
-  }
-  if (a->size() != 2) return;
-  n.set(0, n.dtype(0), Dims{ta ? (*a)[1] : (*a)[0], tb ? (*b)[0] : (*b)[1]});
-}
-
-// The size of Reshape's -1 dim: cancel the output dims that match input
-// dims (same number or symbol); what is left of the input is the answer
-// when it is one dim, or a number when everything left is known.
 ir::Dim inferred_dim(const Dims& in, const Dims& out, int minus_one) {
   std::vector<ir::Dim> left;
   for (const auto& d : in)
@@ -516,72 +325,6 @@ void infer_reduce(Node& n, bool arg) {
 
 // Resize / Upsample: dims scaled by constant scales (floor), or set by
 // constant sizes; otherwise the rank is kept with unknown dims.
-void infer_resize(Node& n) {
-  const Dims* x = n.dims(0);
-  if (!x) return;
-  std::vector<double> scales;
-  std::optional<std::vector<int64_t>> sizes;
-  const bool upsample = n.node.op_type == "Upsample";
-  if (upsample && n.opset < 9) {
-    for (float f : n.node.attr("scales") ? n.node.attr("scales")->floats : std::vector<float>{}) scales.push_back(f);
-  } else {
-    const size_t scales_input = (upsample || n.opset < 11) ? 1 : 2;
-    if (const Tensor* t = n.constant(scales_input)) scales = to_doubles(*t);
-    if (!upsample && n.opset >= 11 && n.node.has_input(3)) sizes = n.ints(3);
-  }
-  if (!attr_ints(n.node, "axes").empty()) return n.set(0, n.dtype(0), Dims(x->size(), unknown()));
-  Dims out;
-  for (size_t i = 0; i < x->size(); ++i) {
-    const ir::Dim& d = (*x)[i];
-    if (sizes && sizes->size() == x->size()) {
-      out.push_back(known_dim((*sizes)[i]));
-    } else if (scales.size() == x->size()) {
-      const double f = scales[i];
-      if (f == 1.0) out.push_back(d);
-      else if (d.known()) out.push_back(known_dim(static_cast<int64_t>(std::floor(static_cast<double>(d.value) * f))));
-      else out.push_back(d.param.empty() ? unknown() : symbol(str_cat("(", d.param, "*", f, ")")));
-    } else {
-      out.push_back(unknown());
-    }
-  }
-  n.set(0, n.dtype(0), out);
-}
-
-void infer_conv_transpose(Node& n) {
-  const Dims* x = n.dims(0);
-  const Dims* w = n.dims(1);
-  if (!x || !w || x->size() < 3 || w->size() != x->size()) return;
-  const size_t rank = x->size() - 2;
-  const int64_t group = attr_int(n.node, "group", 1);
-  ir::Dim channels = (*w)[1].known() ? known_dim((*w)[1].value * group) : unknown();
-  Dims out = {(*x)[0], channels};
-  const auto output_shape = attr_ints(n.node, "output_shape");
-  std::vector<int64_t> kernel = attr_ints(n.node, "kernel_shape"), strides = attr_ints(n.node, "strides"),
-                       dilations = attr_ints(n.node, "dilations"), pads = attr_ints(n.node, "pads"),
-                       output_padding = attr_ints(n.node, "output_padding");
-  if (kernel.empty())
-    for (size_t i = 2; i < w->size(); ++i) kernel.push_back((*w)[i].known() ? (*w)[i].value : -1);
-  strides.resize(rank, 1);
-  dilations.resize(rank, 1);
-  output_padding.resize(rank, 0);
-  pads.resize(2 * rank, 0);
-  const std::string auto_pad = attr_string(n.node, "auto_pad", "NOTSET");
-  for (size_t i = 0; i < rank; ++i) {
-    const ir::Dim& in = (*x)[i + 2];
-    if (output_shape.size() == rank) {
-      out.push_back(known_dim(output_shape[i]));
-    } else if (kernel[i] < 0 || auto_pad != "NOTSET") {
-      out.push_back(unknown());
-    } else {
-      // (in - 1) * stride + extent + output_padding - pads
-      const int64_t add = (dilations[i] * (kernel[i] - 1) + 1) + output_padding[i] - pads[i] - pads[i + rank] - strides[i];
-      if (in.known()) out.push_back(known_dim(in.value * strides[i] + add));
-      else out.push_back(in.param.empty() ? unknown() : symbol(str_cat("(", in.param, "*", strides[i], "+", add, ")")));
-    }
-  }
-  n.set(0, n.dtype(0), out);
-}
-
 using Rule = std::function<void(Node&)>;
 
 const std::unordered_map<std::string, Rule>& rules() {
@@ -683,8 +426,15 @@ const std::unordered_map<std::string, Rule>& rules() {
 }  // namespace
 
 std::map<std::string, ShapeInfo> infer_shapes(const ir::Graph& graph,
-                                              const std::map<std::string, int64_t>& opsets) {
+                                              const std::map<std::string, int64_t>& opsets,
+                                              const std::map<std::string, ShapeInfo>* outer) {
   std::map<std::string, ShapeInfo> known;
+  if (outer) {
+    std::unordered_set<std::string> own;
+    for (const auto& node : graph.nodes) own.insert(node.outputs.begin(), node.outputs.end());
+    for (const auto& [name, info] : *outer)
+      if (!own.count(name)) known[name] = info;
+  }
   for (const auto& vi : graph.inputs) known[vi.name] = from_type(vi.type);
   for (const auto& [name, t] : graph.initializers) known[name] = from_tensor(t);
   // Declarations are a fallback for values the rules cannot reason about.
@@ -700,6 +450,14 @@ std::map<std::string, ShapeInfo> infer_shapes(const ir::Graph& graph,
       if (rule != rules().end()) {
         Node n{node, opset->second, graph, known};
         rule->second(n);
+        // Rules give up when input dims are unknown; most ops still keep
+        // the type of their first input, which is what fusions check.
+        static const std::unordered_set<std::string> kTypeChanging = {
+            "Shape", "Size", "Cast", "CastLike", "ArgMax", "ArgMin", "IsNaN", "IsInf", "Not", "And", "Or", "Xor",
+            "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Where", "TopK"};
+        if (!node.outputs.empty() && !node.outputs[0].empty() && !known.count(node.outputs[0]) &&
+            !kTypeChanging.count(node.op_type) && n.dtype(0) != DataType::kUndefined)
+          n.set(0, n.dtype(0), std::nullopt);
       }
     }
     for (const auto& out : node.outputs) {

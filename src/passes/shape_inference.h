@@ -16,8 +16,11 @@
 
 namespace skiff::passes {
 
+// `outer`: what is known about values of enclosing graphs that `graph`
+// (a subgraph) reads.
 std::map<std::string, ShapeInfo> infer_shapes(const ir::Graph& graph,
-                                              const std::map<std::string, int64_t>& opsets);
+                                              const std::map<std::string, int64_t>& opsets,
+                                              const std::map<std::string, ShapeInfo>* outer = nullptr);
 
 // Dim helpers shared with the passes.
 ir::Dim known_dim(int64_t value);

@@ -106,3 +106,43 @@ TEST(Export, OptimizedModelRoundTripsThroughOnnx) {
 
 }  // namespace
 }  // namespace skiff::testing
+
+namespace skiff::testing {
+namespace {
+
+TEST(PassManager, SubgraphsAreOptimizedToo) {
+  // If(cond) { Relu(Conv(x, w)) via an Identity } else { x }: the branch
+  // reads x and w from the outer graph.
+  ModelBuilder branch;
+  branch.node("Identity", {"x"}, {"xi"})
+      .node("Conv", {"xi", "w"}, {"c"})
+      .node("Relu", {"c"}, {"then_out"})
+      .output("then_out");
+  ModelBuilder other;
+  other.node("Identity", {"x"}, {"else_out"}).output("else_out");
+  ModelBuilder b;
+  b.input("x", {1, 2, 4, 4}).input("cond", {}, DataType::kBool).weight("w", random_tensor({2, 2, 1, 1}, 1));
+  ir::Attribute then_branch, else_branch;
+  then_branch.name = "then_branch";
+  then_branch.type = ir::Attribute::Type::kGraph;
+  then_branch.g = std::make_shared<ir::Graph>(branch.model.graph);
+  else_branch = then_branch;
+  else_branch.name = "else_branch";
+  else_branch.g = std::make_shared<ir::Graph>(other.model.graph);
+  b.node("If", {"cond"}, {"y"}, {then_branch, else_branch}).output("y");
+
+  Tensor cond(DataType::kBool, {});
+  cond.data<bool>()[0] = true;
+  const std::vector<Tensor> inputs = {random_tensor({1, 2, 4, 4}, 2), cond};
+  const auto expected = run_model(b.model, inputs);
+  ir::Model m = b.model;
+  passes::optimize(m, passes::PassOptions{});
+  const ir::Graph& then_graph = *m.graph.nodes[0].attr("then_branch")->g;
+  ASSERT_EQ(then_graph.nodes.size(), 1u);
+  EXPECT_EQ(then_graph.nodes[0].op_type, "FusedConv");
+  EXPECT_EQ(m.graph.nodes[0].attr("else_branch")->g->nodes.size(), 1u);  // Identity to an output stays
+  expect_close(expected[0], run_model(m, inputs)[0]);
+}
+
+}  // namespace
+}  // namespace skiff::testing

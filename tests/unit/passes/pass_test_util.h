@@ -90,9 +90,12 @@ class ModelBuilder {
 
 using passes::make_attr;
 
-// Runs the model (inputs in graph-input order).
+// Runs the model (inputs in graph-input order) with the native kernels,
+// the reference the passes are checked against.
 inline std::vector<Tensor> run_model(const ir::Model& model, const std::vector<Tensor>& inputs) {
-  auto plan = runtime::Plan::compile(model.graph, model.opsets, runtime::PlanOptions{});
+  runtime::PlanOptions native;
+  native.engines = {"native"};
+  auto plan = runtime::Plan::compile(model.graph, model.opsets, native);
   std::vector<Value> values;
   for (const auto& t : inputs) values.emplace_back(t);
   std::vector<Tensor> out;
