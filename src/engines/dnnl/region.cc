@@ -1,5 +1,7 @@
 #include "engines/dnnl/region.h"
 
+#include <omp.h>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -31,8 +33,10 @@ struct Arena {
 
 thread_local Arena t_arena;
 
+// Shapes and the thread count: oneDNN partitions work when a primitive is
+// created, so primitives serve only the thread count they were made for.
 std::string signature_key(const std::vector<const Tensor*>& inputs) {
-  std::string key;
+  std::string key = std::to_string(omp_get_max_threads()) + "t;";
   for (const Tensor* t : inputs) {
     key += std::to_string(static_cast<int>(t->dtype()));
     for (int64_t d : t->shape()) {
@@ -313,6 +317,7 @@ void RegionKernel::compute(KernelContext& ctx) const {
   memories.reserve(exec->views.size());
   for (const View& view : exec->views) memories.emplace_back(view.desc, cpu_engine(), pointers[view.buffer]);
   dnnl::stream stream(cpu_engine());
+  const int threads = omp_get_max_threads();
   std::unordered_map<int, dnnl::memory> args;
   for (const Step& step : exec->steps) {
     if (step.native >= 0) {
@@ -346,7 +351,13 @@ void RegionKernel::compute(KernelContext& ctx) const {
     }
     args.clear();
     for (const auto& [arg, view] : step.args) args.emplace(arg, memories[view]);
-    step.primitive.execute(stream, args);
+    if (step.threads > 0 && step.threads != threads) {
+      omp_set_num_threads(step.threads);
+      step.primitive.execute(stream, args);
+      omp_set_num_threads(threads);
+    } else {
+      step.primitive.execute(stream, args);
+    }
   }
   stream.wait();
 }

@@ -65,6 +65,7 @@ struct Step {
   dnnl::primitive primitive;
   std::vector<std::pair<int, int>> args;  // DNNL_ARG_* -> view
   int native = -1;                        // index in Exec::natives, or -1
+  int threads = 0;                        // 1: built and run on one thread (small work)
 };
 
 // Everything one input-shape signature needs; immutable once built.
