@@ -236,6 +236,10 @@ bool Builder::post_ops_fit(const Shape& shape, bool binary_ok) const {
       if (it == values_.end() || it->second.shape != shape) return false;
     } else if (item.kind == ChainItem::Kind::kBinary) {
       if (!binary_ok) return false;
+      if (item.channels.defined()) {
+        if (shape.size() < 2 || shape[1] != item.channels.numel()) return false;
+        continue;
+      }
       // The constant may broadcast to the output, never the other way.
       const Shape& c = r_.body().initializer(item.operand)->shape();
       if (c.size() > shape.size()) return false;
@@ -312,15 +316,23 @@ dnnl::primitive_attr Builder::attr(bool with_post_ops, const EltwiseChain& own) 
         break;
       case ChainItem::Kind::kBinary: {
         // The constant at the output's rank, 1 where it broadcasts.
-        const ir::Node& member = r_.node(item.nodes[0]);
-        const size_t input = member.inputs[0] == item.operand ? 0 : 1;
-        Shape c = r_.body().initializer(item.operand)->shape();
-        c.insert(c.begin(), chain_rank_ - c.size(), 1);
-        const md desc = plain_md(c);
-        ops.append_binary(item.algorithm, desc);
         Buffer buffer;
         buffer.kind = Buffer::Kind::kWeight;
-        buffer.weight = r_.weight(item.nodes[0], input, desc, desc);
+        md desc;
+        if (item.channels.defined()) {
+          Shape c(chain_rank_, 1);
+          c[1] = item.channels.numel();
+          desc = plain_md(c);
+          buffer.weight = r_.weight(item.nodes[0], kPackedSlots + item.slot, item.channels, desc, desc);
+        } else {
+          const ir::Node& member = r_.node(item.nodes[0]);
+          const size_t input = member.inputs[0] == item.operand ? 0 : 1;
+          Shape c = r_.body().initializer(item.operand)->shape();
+          c.insert(c.begin(), chain_rank_ - c.size(), 1);
+          desc = plain_md(c);
+          buffer.weight = r_.weight(item.nodes[0], input, desc, desc);
+        }
+        ops.append_binary(item.algorithm, desc);
         post_op_args_.emplace_back(DNNL_ARG_ATTR_MULTIPLE_POST_OP(ops.len() - 1) | DNNL_ARG_SRC_1,
                                    add_view(desc, add_buffer(std::move(buffer))));
         break;
