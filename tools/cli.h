@@ -37,6 +37,15 @@ struct LoadedModel {
 LoadedModel load_and_compile(const std::string& path, const passes::PassOptions& options = {},
                              const runtime::PlanOptions& plan_options = {});
 
+// Loads and compiles like load_and_compile into `m`; on failure prints the
+// error on stderr and returns its exit status (kExitOk when loaded).
+int load_or_report(const std::string& path, const passes::PassOptions& options,
+                   const runtime::PlanOptions& plan_options, LoadedModel& m);
+
+// The value of option args[i], advancing i to it; throws UsageError when the
+// command line ends first.
+const std::string& option_value(const std::vector<std::string>& args, size_t& i);
+
 // Parses `--opt-level L` or `--disable-pass NAME` at args[i] (advancing i
 // past the value). Returns false when args[i] is neither.
 bool parse_pass_option(const std::vector<std::string>& args, size_t& i, passes::PassOptions& options);
@@ -44,6 +53,19 @@ bool parse_pass_option(const std::vector<std::string>& args, size_t& i, passes::
 inline constexpr const char* kPassOptionsHelp =
     "  --opt-level L        graph optimization: none, basic, extended (default), all\n"
     "  --disable-pass NAME  skip one pass (see `skiff optimize --list-passes`); repeatable\n";
+
+// What `run` and `profile` both take: MODEL, its inputs, threads and passes.
+struct ModelOptions {
+  std::string model_path, inputs_dir;
+  std::map<std::string, Shape> shapes;  // --shape NAME=D0,D1
+  int threads = 0;                      // 0: all cores
+  passes::PassOptions passes;
+  // Takes args[i] (and its value, advancing i) when it is MODEL, --inputs,
+  // --shape, --threads or a pass option; returns false for any other option.
+  bool parse(const std::vector<std::string>& args, size_t& i);
+  // After parsing: fails unless MODEL was given, and applies --threads.
+  void finish(const std::string& command) const;
+};
 
 // Maps an error to the exit status: model errors (and I/O errors while the
 // model is loading) 2, unsupported 4, everything else 3.

@@ -81,8 +81,7 @@ int cmd_inspect(const std::vector<std::string>& args) {
       continue;
     }
     if (a == "--engine") {
-      if (i + 1 >= args.size()) throw UsageError("--engine needs a value");
-      engines = engines_for_choice(args[++i]);
+      engines = engines_for_choice(option_value(args, i));
       continue;
     }
     if (!a.empty() && a[0] == '-') throw UsageError("unknown option " + a);

@@ -151,10 +151,6 @@ int cmd_test(const std::vector<std::string>& args) {
   std::vector<fs::path> cases;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw UsageError(a + " needs a value");
-      return args[++i];
-    };
     if (a == "--help" || a == "-h") {
       std::cout << kHelp << kPassOptionsHelp;
       return kExitOk;
@@ -164,11 +160,11 @@ int cmd_test(const std::vector<std::string>& args) {
     } else if (a == "--no-fork") {
       opt.fork = false;
     } else if (a == "--rtol") {
-      opt.rtol = std::stod(value());
+      opt.rtol = std::stod(option_value(args, i));
     } else if (a == "--atol") {
-      opt.atol = std::stod(value());
+      opt.atol = std::stod(option_value(args, i));
     } else if (a == "--timeout") {
-      opt.timeout_s = std::stoi(value());
+      opt.timeout_s = std::stoi(option_value(args, i));
     } else if (!a.empty() && a[0] == '-') {
       throw UsageError("unknown option " + a);
     } else {

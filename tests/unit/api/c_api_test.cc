@@ -4,27 +4,15 @@
 
 #include <string>
 
-#include "onnx/onnx.pb.h"
+#include "support/onnx_model.h"
 
 namespace {
 
 // y = Relu(x) with x: float[batch, 3], opset 13.
 std::string relu_model() {
-  ::onnx::ModelProto m;
-  m.set_ir_version(8);
-  m.add_opset_import()->set_version(13);
-  auto* g = m.mutable_graph();
-  auto* x = g->add_input();
-  x->set_name("x");
-  auto* tt = x->mutable_type()->mutable_tensor_type();
-  tt->set_elem_type(1);
-  tt->mutable_shape()->add_dim()->set_dim_param("batch");
-  tt->mutable_shape()->add_dim()->set_dim_value(3);
-  auto* n = g->add_node();
-  n->set_op_type("Relu");
-  n->add_input("x");
-  n->add_output("y");
-  g->add_output()->set_name("y");
+  ::onnx::ModelProto m = skiff::testing::model_with_float_input(13, "x", 3);
+  skiff::testing::add_node(m.mutable_graph(), "Relu", {"x"}, "y");
+  m.mutable_graph()->add_output()->set_name("y");
   return m.SerializeAsString();
 }
 
