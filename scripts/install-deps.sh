@@ -19,6 +19,8 @@ readonly BUILD_PACKAGES=(
 # and sox: the speech of the VAD demo's test.
 readonly TEST_PACKAGES=(libonnx-testdata python3-onnx python3-numpy git libopenblas-dev
                         python3-pil fonts-dejavu-core fonts-wqy-microhei espeak-ng sox)
+# python3-torch/torchvision: bench/build_zoo.py exports the benchmark zoo.
+readonly BENCH_PACKAGES=(python3-torch python3-torchvision)
 
 say() { echo "install-deps: $*"; }
 die() { echo "install-deps: error: $*" >&2; exit 1; }
@@ -47,7 +49,7 @@ main() {
   esac
   command -v dpkg-query >/dev/null || die "this script expects Debian (dpkg-query not found)"
 
-  local wanted=("${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}") missing=() node_pkgs=() pkg
+  local wanted=("${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}") missing=() node_pkgs=() pkg
   read -r -a node_pkgs <<<"$(node_packages)"
   wanted+=("${node_pkgs[@]}")
   for pkg in "${wanted[@]}"; do

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/value.h"
 #include "ir/graph.h"
+#include "passes/pass.h"
 #include "runtime/plan.h"
 
 namespace skiff::cli {
@@ -30,9 +31,41 @@ struct LoadedModel {
   ir::Model model;
   std::shared_ptr<const runtime::Plan> plan;
 };
-// Loads and compiles; load errors keep kInvalidModel/kIO, compile errors
-// keep their code (kUnsupported for missing kernels).
-LoadedModel load_and_compile(const std::string& path);
+// Loads, optimizes (passes, see docs/passes.md) and compiles; load errors
+// keep kInvalidModel/kIO, compile errors keep their code (kUnsupported for
+// missing kernels).
+LoadedModel load_and_compile(const std::string& path, const passes::PassOptions& options = {},
+                             const runtime::PlanOptions& plan_options = {});
+
+// Loads and compiles like load_and_compile into `m`; on failure prints the
+// error on stderr and returns its exit status (kExitOk when loaded).
+int load_or_report(const std::string& path, const passes::PassOptions& options,
+                   const runtime::PlanOptions& plan_options, LoadedModel& m);
+
+// The value of option args[i], advancing i to it; throws UsageError when the
+// command line ends first.
+const std::string& option_value(const std::vector<std::string>& args, size_t& i);
+
+// Parses `--opt-level L` or `--disable-pass NAME` at args[i] (advancing i
+// past the value). Returns false when args[i] is neither.
+bool parse_pass_option(const std::vector<std::string>& args, size_t& i, passes::PassOptions& options);
+// Help text for those options.
+inline constexpr const char* kPassOptionsHelp =
+    "  --opt-level L        graph optimization: none, basic, extended (default), all\n"
+    "  --disable-pass NAME  skip one pass (see `skiff optimize --list-passes`); repeatable\n";
+
+// What `run` and `profile` both take: MODEL, its inputs, threads and passes.
+struct ModelOptions {
+  std::string model_path, inputs_dir;
+  std::map<std::string, Shape> shapes;  // --shape NAME=D0,D1
+  int threads = 0;                      // 0: all cores
+  passes::PassOptions passes;
+  // Takes args[i] (and its value, advancing i) when it is MODEL, --inputs,
+  // --shape, --threads or a pass option; returns false for any other option.
+  bool parse(const std::vector<std::string>& args, size_t& i);
+  // After parsing: fails unless MODEL was given, and applies --threads.
+  void finish(const std::string& command) const;
+};
 
 // Maps an error to the exit status: model errors (and I/O errors while the
 // model is loading) 2, unsupported 4, everything else 3.
@@ -56,11 +89,19 @@ std::vector<Value> make_inputs(const ir::Graph& graph, const std::string& inputs
 // "float[1,3] min=.. max=.. mean=.."
 std::string summarize(const Value& value);
 
+// Runs `model` on `inputs` with every node output made a graph output and
+// writes each value to DIR/NNNN.pb, listed in DIR/index.tsv in execution
+// order (step, value, file, node, op); graph inputs come first as step -1.
+// `plan_options` picks the engines, as for the run itself.
+void dump_intermediates(const ir::Model& model, const std::vector<Value>& inputs, const std::string& dir,
+                        const runtime::PlanOptions& plan_options);
+
 int cmd_run(const std::vector<std::string>& args);
 int cmd_test(const std::vector<std::string>& args);
 int cmd_inspect(const std::vector<std::string>& args);
 int cmd_version(const std::vector<std::string>& args);
 int cmd_operators(const std::vector<std::string>& args);
 int cmd_profile(const std::vector<std::string>& args);
+int cmd_optimize(const std::vector<std::string>& args);
 
 }  // namespace skiff::cli

@@ -28,6 +28,7 @@ Options:
   --threads N          threads (default: all cores)
   --top N              slowest nodes to list (default 15)
   --trace FILE         write the last run as Chrome trace-event JSON
+  --opt-level L, --disable-pass NAME   graph passes, as for `skiff run`
 )";
 
 // Times of one node (or op type) over the runs; reported as a median.
@@ -54,50 +55,31 @@ class Collector final : public runtime::RunObserver {
 }  // namespace
 
 int cmd_profile(const std::vector<std::string>& args) {
-  std::string model_path, inputs_dir, trace;
-  std::map<std::string, Shape> shapes;
-  int runs = 10, warmup = 2, threads = 0, top = 15;
+  ModelOptions model;
+  std::string trace;
+  int runs = 10, warmup = 2, top = 15;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw UsageError(a + " needs a value");
-      return args[++i];
-    };
     if (a == "--help" || a == "-h") {
       std::cout << kHelp;
       return kExitOk;
-    } else if (a == "--inputs") {
-      inputs_dir = value();
-    } else if (a == "--shape") {
-      shapes.insert(parse_shape_option(value()));
+    } else if (model.parse(args, i)) {
     } else if (a == "--runs") {
-      runs = std::max(1, std::stoi(value()));
+      runs = std::max(1, std::stoi(option_value(args, i)));
     } else if (a == "--warmup") {
-      warmup = std::max(0, std::stoi(value()));
-    } else if (a == "--threads") {
-      threads = std::stoi(value());
+      warmup = std::max(0, std::stoi(option_value(args, i)));
     } else if (a == "--top") {
-      top = std::stoi(value());
+      top = std::stoi(option_value(args, i));
     } else if (a == "--trace") {
-      trace = value();
-    } else if (!a.empty() && a[0] == '-') {
-      throw UsageError("unknown option " + a);
-    } else if (model_path.empty()) {
-      model_path = a;
+      trace = option_value(args, i);
     } else {
-      throw UsageError("more than one MODEL given");
+      throw UsageError("unknown option " + a);
     }
   }
-  if (model_path.empty()) throw UsageError("profile needs a MODEL");
-  if (threads > 0) omp_set_num_threads(threads);
+  model.finish("profile");
   LoadedModel m;
-  try {
-    m = load_and_compile(model_path);
-  } catch (const Error& e) {
-    std::cerr << "skiff: " << e.what() << "\n";
-    return exit_status(e, true);
-  }
-  const std::vector<Value> inputs = make_inputs(m.model.graph, inputs_dir, shapes, 0);
+  if (const int status = load_or_report(model.model_path, model.passes, {}, m)) return status;
+  const std::vector<Value> inputs = make_inputs(m.model.graph, model.inputs_dir, model.shapes, 0);
   for (int r = 0; r < warmup; ++r) m.plan->run(inputs);
 
   std::vector<double> totals;
@@ -122,7 +104,7 @@ int cmd_profile(const std::vector<std::string>& args) {
     last.total_us = totals.back();
   }
   const double total = median(totals);
-  std::cout << "model:  " << model_path << "\nruns:   " << runs << " (after " << warmup
+  std::cout << "model:  " << model.model_path << "\nruns:   " << runs << " (after " << warmup
             << " warm-up), threads " << omp_get_max_threads() << "\ntotal:  " << std::fixed
             << std::setprecision(3) << total / 1000 << " ms (median)\n\n";
   std::vector<std::pair<double, std::string>> ops;

@@ -1,7 +1,5 @@
 // skiff run MODEL: feeds test-data files or seeded random inputs, writes or
 // summarizes the outputs.
-#include <omp.h>
-
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -10,6 +8,7 @@
 
 #include "cli.h"
 #include "core/dispatch.h"
+#include "engines/engine.h"
 #include "onnx/onnx.h"
 
 namespace skiff::cli {
@@ -28,6 +27,12 @@ Options:
   --shape NAME=D0,D1   shape for input NAME (needed for symbolic dims); repeatable
   --seed N             seed for random inputs (default 0)
   --threads N          threads (default: all cores)
+  --dump DIR           write every intermediate value to DIR (one .pb per value,
+                       index.tsv lists them in execution order with the node
+                       that produced each); compare two dumps with
+                       scripts/compare_dumps.py
+  --engine NAME        native, or dnnl (oneDNN regions, native for the rest; default)
+  --no-dnnl            same as --engine native
   -q, --quiet          do not print the output summary
 
 Exit status: 0 ok, 2 the model cannot be loaded, 3 the run failed (bad input
@@ -37,54 +42,42 @@ included), 4 an operator is not supported.
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& args) {
-  std::string model_path, inputs_dir, outputs_dir;
-  std::map<std::string, Shape> shapes;
+  ModelOptions model;
+  std::string outputs_dir, dump_dir;
   uint64_t seed = 0;
-  int threads = 0;
   bool quiet = false;
+  runtime::PlanOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw UsageError(a + " needs a value");
-      return args[++i];
-    };
     if (a == "--help" || a == "-h") {
-      std::cout << kHelp;
+      std::cout << kHelp << kPassOptionsHelp;
       return kExitOk;
-    } else if (a == "--inputs") {
-      inputs_dir = value();
+    } else if (model.parse(args, i)) {
     } else if (a == "--outputs") {
-      outputs_dir = value();
-    } else if (a == "--shape") {
-      shapes.insert(parse_shape_option(value()));
+      outputs_dir = option_value(args, i);
+    } else if (a == "--dump") {
+      dump_dir = option_value(args, i);
     } else if (a == "--seed") {
-      seed = std::stoull(value());
-    } else if (a == "--threads") {
-      threads = std::stoi(value());
+      seed = std::stoull(option_value(args, i));
+    } else if (a == "--engine") {
+      options.engines = engines_for_choice(option_value(args, i));
+    } else if (a == "--no-dnnl") {
+      options.engines = {"native"};
     } else if (a == "-q" || a == "--quiet") {
       quiet = true;
-    } else if (!a.empty() && a[0] == '-') {
-      throw UsageError("unknown option " + a);
-    } else if (model_path.empty()) {
-      model_path = a;
     } else {
-      throw UsageError("more than one MODEL given");
+      throw UsageError("unknown option " + a);
     }
   }
-  if (model_path.empty()) throw UsageError("run needs a MODEL");
-  if (threads > 0) omp_set_num_threads(threads);
+  model.finish("run");
 
   LoadedModel m;
-  try {
-    m = load_and_compile(model_path);
-  } catch (const Error& e) {
-    std::cerr << "skiff: " << e.what() << "\n";
-    return exit_status(e, true);
-  }
+  if (const int status = load_or_report(model.model_path, model.passes, options, m)) return status;
   const ir::Graph& graph = m.model.graph;
 
-  std::vector<Value> inputs = make_inputs(graph, inputs_dir, shapes, seed);
+  std::vector<Value> inputs = make_inputs(graph, model.inputs_dir, model.shapes, seed);
 
+  if (!dump_dir.empty()) dump_intermediates(m.model, inputs, dump_dir, options);
   const auto start = std::chrono::steady_clock::now();
   std::vector<Value> outputs = m.plan->run(std::move(inputs));
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

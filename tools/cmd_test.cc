@@ -39,6 +39,7 @@ Options:
 )";
 
 struct Options {
+  passes::PassOptions passes;
   bool verbose = false;
   bool fork = true;
   double rtol = 1e-3, atol = 1e-7;
@@ -57,7 +58,7 @@ std::pair<Outcome, std::string> run_case(const fs::path& dir, const Options& opt
   if (sets.empty()) return {Outcome::kSkip, "no test_data_set_* folders"};
   LoadedModel m;
   try {
-    m = load_and_compile((dir / "model.onnx").string());
+    m = load_and_compile((dir / "model.onnx").string(), opt.passes);
   } catch (const Error& e) {
     return {Outcome::kFail, e.what()};
   }
@@ -150,23 +151,20 @@ int cmd_test(const std::vector<std::string>& args) {
   std::vector<fs::path> cases;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw UsageError(a + " needs a value");
-      return args[++i];
-    };
     if (a == "--help" || a == "-h") {
-      std::cout << kHelp;
+      std::cout << kHelp << kPassOptionsHelp;
       return kExitOk;
     } else if (a == "--verbose" || a == "-v") {
       opt.verbose = true;
+    } else if (parse_pass_option(args, i, opt.passes)) {
     } else if (a == "--no-fork") {
       opt.fork = false;
     } else if (a == "--rtol") {
-      opt.rtol = std::stod(value());
+      opt.rtol = std::stod(option_value(args, i));
     } else if (a == "--atol") {
-      opt.atol = std::stod(value());
+      opt.atol = std::stod(option_value(args, i));
     } else if (a == "--timeout") {
-      opt.timeout_s = std::stoi(value());
+      opt.timeout_s = std::stoi(option_value(args, i));
     } else if (!a.empty() && a[0] == '-') {
       throw UsageError("unknown option " + a);
     } else {

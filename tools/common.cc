@@ -1,24 +1,93 @@
+#include <omp.h>
+
 #include <cmath>
 #include <filesystem>
+#include <iostream>
 #include <random>
 #include <sstream>
 
 #include "cli.h"
 #include "core/dispatch.h"
 #include "onnx/onnx.h"
+#include "passes/pass_manager.h"
 
 namespace skiff::cli {
 
-LoadedModel load_and_compile(const std::string& path) {
+LoadedModel load_and_compile(const std::string& path, const passes::PassOptions& options,
+                             const runtime::PlanOptions& plan_options) {
   LoadedModel m;
   m.model = onnx::load_model(path);
   try {
-    m.plan = runtime::Plan::compile(m.model.graph, m.model.opsets, runtime::PlanOptions{});
+    passes::optimize(m.model, options);
+    m.plan = runtime::Plan::compile(m.model.graph, m.model.opsets, plan_options);
   } catch (const Error& e) {
     // A kernel rejecting its attributes is a model error; name the model.
     throw Error(e.code(), str_cat("model '", path, "': ", e.what()));
   }
   return m;
+}
+
+int load_or_report(const std::string& path, const passes::PassOptions& options,
+                   const runtime::PlanOptions& plan_options, LoadedModel& m) {
+  try {
+    m = load_and_compile(path, options, plan_options);
+  } catch (const Error& e) {
+    std::cerr << "skiff: " << e.what() << "\n";
+    return exit_status(e, true);
+  }
+  return kExitOk;
+}
+
+const std::string& option_value(const std::vector<std::string>& args, size_t& i) {
+  if (i + 1 >= args.size()) throw UsageError(args[i] + " needs a value");
+  return args[++i];
+}
+
+bool parse_pass_option(const std::vector<std::string>& args, size_t& i, passes::PassOptions& options) {
+  const std::string& a = args[i];
+  if (a != "--opt-level" && a != "--disable-pass") return false;
+  const std::string& value = option_value(args, i);
+  if (a == "--disable-pass") {
+    std::string names;
+    for (const auto& p : passes::list_passes()) {
+      if (p.name == value) {
+        options.disabled.insert(value);
+        return true;
+      }
+      names += (names.empty() ? "" : ", ") + p.name;
+    }
+    throw UsageError(str_cat("unknown pass '", value, "' (passes: ", names, ")"));
+  }
+  try {
+    options.level = passes::parse_opt_level(value);
+  } catch (const Error& e) {
+    throw UsageError(e.what());
+  }
+  return true;
+}
+
+bool ModelOptions::parse(const std::vector<std::string>& args, size_t& i) {
+  const std::string& a = args[i];
+  if (a == "--inputs") {
+    inputs_dir = option_value(args, i);
+  } else if (a == "--shape") {
+    shapes.insert(parse_shape_option(option_value(args, i)));
+  } else if (a == "--threads") {
+    threads = std::stoi(option_value(args, i));
+  } else if (parse_pass_option(args, i, passes)) {
+  } else if (!a.empty() && a[0] == '-') {
+    return false;
+  } else if (model_path.empty()) {
+    model_path = a;
+  } else {
+    throw UsageError("more than one MODEL given");
+  }
+  return true;
+}
+
+void ModelOptions::finish(const std::string& command) const {
+  if (model_path.empty()) throw UsageError(command + " needs a MODEL");
+  if (threads > 0) omp_set_num_threads(threads);
 }
 
 int exit_status(const Error& e, bool loading) {

@@ -31,6 +31,13 @@
 
 namespace skiff {
 
+// How much create() rewrites the graph before compiling it (docs/passes.md):
+// kBasic folds constants and shapes and removes dead or redundant nodes;
+// kExtended also fuses (Conv+BatchNorm, Conv+activation, MatMul+Add,
+// LayerNorm, attention...); kAll adds rewrites that round floats
+// differently from the original graph, still within 1e-5 relative.
+enum class OptLevel : int { kNone = 0, kBasic = 1, kExtended = 2, kAll = 3 };
+
 // How to load and run a model. A plain value: copy it, change it, create
 // several predictors from it.
 class SKIFF_API Config {
@@ -44,19 +51,53 @@ class SKIFF_API Config {
 
   // Threads a run may use (OpenMP). 0, the default, means all cores.
   Config& threads(int count);
+  // Graph optimization level; the default is OptLevel::kExtended.
+  Config& opt_level(OptLevel level);
+  // Skips one pass by name ("fuse_activation", see docs/passes.md);
+  // create() throws kInvalidInput for a name no pass has.
+  Config& disable_pass(std::string name);
+  // Fixes the shape of input `name`: the graph is specialised for it (shape
+  // computations fold away) and run() refuses other shapes.
+  Config& input_shape(std::string name, std::vector<int64_t> shape);
   // Record per-node times on every run (read them with
   // Predictor::last_profile()). Off by default; costs two clock reads per node.
   Config& profiling(bool on);
 
+  // Engines asked for each node, in order: "dnnl" (oneDNN, connected groups
+  // of the nodes it supports run as one region in its blocked layouts) and
+  // "native" (skiff's own kernels, the rest). Empty, the default, means
+  // {"dnnl", "native"} (just "native" in builds without oneDNN). Unknown
+  // names make Predictor::create throw kInvalidInput.
+  Config& engines(std::vector<std::string> names);
+  // enable_dnnl(false) is engines({"native"}); enable_dnnl(true) the default.
+  Config& enable_dnnl(bool enabled);
+  // Each oneDNN region keeps its primitives for this many input-shape
+  // signatures (least recently used evicted), so that inputs of changing
+  // shape neither rebuild on every call nor grow memory without bound.
+  // Default 64; at least 1.
+  Config& primitive_cache_capacity(size_t signatures);
+
   const std::string& model_path() const { return model_path_; }
   const std::string& model_bytes() const { return model_bytes_; }
   int threads() const { return threads_; }
+  OptLevel opt_level() const { return opt_level_; }
+  const std::vector<std::string>& disabled_passes() const { return disabled_passes_; }
+  const std::vector<std::pair<std::string, std::vector<int64_t>>>& input_shapes() const {
+    return input_shapes_;
+  }
   bool profiling() const { return profiling_; }
+  const std::vector<std::string>& engines() const { return engines_; }
+  size_t primitive_cache_capacity() const { return primitive_cache_capacity_; }
 
  private:
   std::string model_path_;
   std::string model_bytes_;
   int threads_ = 0;
+  std::vector<std::string> engines_;
+  size_t primitive_cache_capacity_ = 64;
+  OptLevel opt_level_ = OptLevel::kExtended;
+  std::vector<std::string> disabled_passes_;
+  std::vector<std::pair<std::string, std::vector<int64_t>>> input_shapes_;
   bool profiling_ = false;
 };
 

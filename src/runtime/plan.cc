@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engines/partition.h"
 #include "onnx/onnx.h"
 #include "runtime/memory_plan.h"
 
@@ -207,7 +208,15 @@ std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
                                           const PlanOptions& options,
                                           const std::vector<std::string>& captured) {
   std::shared_ptr<Plan> plan(new Plan());
-  plan->graph_ = graph;
+  std::vector<std::string> single_engines;
+  bool regions = false;
+  for (const auto& name : options.engines) {
+    const Engine* engine = EngineRegistry::global().find(name);
+    if (engine && engine->forms_regions()) regions = true;
+    else single_engines.push_back(name);
+  }
+  if (single_engines.empty()) single_engines.push_back("native");
+  plan->graph_ = regions ? partition_graph(graph, opsets, options.engines).graph : graph;
   plan->captured_names_ = captured;
   const ir::Graph& g = plan->graph_;
 
@@ -224,15 +233,20 @@ std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
   const auto order = g.topological_order();
   for (size_t index : order) {
     const ir::Node& node = g.nodes[index];
+    // A region node (from the partitioner) is compiled by its engine; its
+    // members' opsets come from `opsets`.
+    const Engine* region_engine = node.domain == kSkiffDomain && node.attr("body")
+                                      ? EngineRegistry::global().find_region_engine(node.op_type)
+                                      : nullptr;
     auto it = opsets.find(node.domain);
-    if (it == opsets.end())
+    if (it == opsets.end() && !region_engine)
       fail(ErrorCode::kInvalidModel, node.label(), " uses domain '", node.domain,
            "', which the model does not import");
-    const int64_t opset = it->second;
+    const int64_t opset = region_engine ? 1 : it->second;
     const KernelDef* def = nullptr;
-    for (const auto& engine : options.engines)
-      if ((def = KernelRegistry::global().find(engine, node.domain, node.op_type, opset))) break;
-    if (!def) {
+    for (size_t e = 0; !region_engine && !def && e < single_engines.size(); ++e)
+      def = KernelRegistry::global().find(single_engines[e], node.domain, node.op_type, opset);
+    if (!def && !region_engine) {
       const std::string ranges = supported_opsets(node.domain, node.op_type);
       fail(ErrorCode::kUnsupported, node.label(), ": op '", node.op_type, "' (domain '",
            node.domain.empty() ? "ai.onnx" : node.domain, "', opset ", opset,
@@ -249,8 +263,13 @@ std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
       return std::shared_ptr<SubgraphRunner>(
           new PlanRunner(Plan::compile(sub, opsets, options, node_captured)));
     };
-    KernelInfo info(node, opset, g, compile_subgraph);
-    step.kernel = def->factory(info);
+    if (region_engine) {
+      const Region region{*node.attr("body")->g, opsets, node.name};
+      step.kernel = region_engine->compile(region, options.engine_options);
+    } else {
+      KernelInfo info(node, opset, g, compile_subgraph);
+      step.kernel = def->factory(info);
+    }
     for (const auto& out : node.outputs) step.outputs.push_back(out.empty() ? -1 : slot(out));
     plan->steps_.push_back(std::move(step));
   }

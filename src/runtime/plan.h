@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/value.h"
+#include "engines/engine.h"
 #include "engines/kernel.h"
 #include "ir/graph.h"
 #include "runtime/memory_plan.h"
@@ -26,7 +27,11 @@ class RunObserver {
 };
 
 struct PlanOptions {
-  std::vector<std::string> engines{"native"};  // tried in order for each node
+  // Engines tried in order for each node (names from EngineRegistry);
+  // region-forming engines ("dnnl") get connected groups of the nodes they
+  // support, the rest run node by node ("native" when none is listed).
+  std::vector<std::string> engines = default_engines();
+  EngineOptions engine_options;
 };
 
 class Plan {
@@ -40,6 +45,7 @@ class Plan {
                                              const PlanOptions& options,
                                              const std::vector<std::string>& captured = {});
 
+  // The graph the plan runs: after partitioning, with region nodes.
   const ir::Graph& graph() const { return graph_; }
   const std::vector<std::string>& captured_names() const { return captured_names_; }
   // Input-shape signatures whose memory pattern is cached (bounded).

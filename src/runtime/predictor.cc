@@ -9,6 +9,7 @@
 
 #include "build_info_config.h"
 #include "onnx/onnx.h"
+#include "passes/pass_manager.h"
 #include "runtime/plan.h"
 #include "skiff/skiff.h"
 
@@ -30,6 +31,40 @@ Config& Config::profiling(bool on) {
 Config& Config::threads(int count) {
   if (count < 0) fail(ErrorCode::kInvalidInput, "Config::threads: count must be >= 0, got ", count);
   threads_ = count;
+  return *this;
+}
+
+Config& Config::opt_level(OptLevel level) {
+  opt_level_ = level;
+  return *this;
+}
+
+Config& Config::disable_pass(std::string name) {
+  disabled_passes_.push_back(std::move(name));
+  return *this;
+}
+
+Config& Config::input_shape(std::string name, std::vector<int64_t> shape) {
+  for (int64_t d : shape)
+    if (d < 0) fail(ErrorCode::kInvalidInput, "Config::input_shape('", name, "'): dimensions must be >= 0");
+  input_shapes_.emplace_back(std::move(name), std::move(shape));
+  return *this;
+}
+
+Config& Config::engines(std::vector<std::string> names) {
+  engines_ = std::move(names);
+  return *this;
+}
+
+Config& Config::enable_dnnl(bool enabled) {
+  engines_ = enabled ? std::vector<std::string>{} : std::vector<std::string>{"native"};
+  return *this;
+}
+
+Config& Config::primitive_cache_capacity(size_t signatures) {
+  if (signatures == 0)
+    fail(ErrorCode::kInvalidInput, "Config::primitive_cache_capacity: must be at least 1");
+  primitive_cache_capacity_ = signatures;
   return *this;
 }
 
@@ -114,7 +149,15 @@ std::unique_ptr<Predictor> Predictor::create(const Config& config) {
     fail(ErrorCode::kInvalidInput, "Config names no model (give a path or bytes)");
   }
   try {
-    impl->plan = runtime::Plan::compile(impl->model.graph, impl->model.opsets, runtime::PlanOptions{});
+    passes::PassOptions options;
+    options.level = static_cast<passes::OptLevel>(config.opt_level());
+    options.disabled.insert(config.disabled_passes().begin(), config.disabled_passes().end());
+    for (const auto& [name, shape] : config.input_shapes()) options.input_shapes[name] = shape;
+    passes::optimize(impl->model, options);
+    runtime::PlanOptions plan_options;
+    if (!config.engines().empty()) plan_options.engines = config.engines();
+    plan_options.engine_options.primitive_cache_capacity = config.primitive_cache_capacity();
+    impl->plan = runtime::Plan::compile(impl->model.graph, impl->model.opsets, plan_options);
   } catch (const Error& e) {
     throw Error(e.code(), str_cat("model '", impl->label, "': ", e.what()));
   }

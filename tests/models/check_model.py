@@ -6,7 +6,7 @@ the same deterministic input and requires every output to match:
 
 (integer and bool outputs must match exactly).
 
-    check_model.py --skiff build/bin/skiff --model det --input x=1,3,640,640 [--seed 0]
+    check_model.py --skiff build/bin/skiff --model det --input x=1,3,640,640 [--seed 0] [--engine native]
 
 --model is a path, or det / rec / cls for the PaddleOCR models that
 scripts/fetch-models.sh installs (it is asked for the path, and installs them
@@ -234,7 +234,8 @@ def check(args, model_path, workdir):
     for d in dirs.values():
         os.makedirs(d)
     write_inputs(tensors, dirs["skiff_in"], dirs["ort_in"])
-    run("skiff", [args.skiff, "run", model_path, "--inputs", dirs["skiff_in"], "--outputs", dirs["skiff_out"]])
+    run("skiff", [args.skiff, "run", model_path, "--engine", args.engine, "--inputs", dirs["skiff_in"],
+                  "--outputs", dirs["skiff_out"]])
     run("ONNX Runtime (ort_run.js)", [args.node, os.path.join(HERE, "ort_run.js"),
                                       model_path, dirs["ort_in"], dirs["ort_out"]])
     want = read_ort_outputs(dirs["ort_out"])
@@ -252,6 +253,8 @@ def main():
     parser.add_argument("--input", action="append", type=parse_input_spec, required=True,
                         metavar="NAME=D0,D1,...", help="shape of a graph input (repeat per input)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--engine", default="dnnl", choices=["dnnl", "native"],
+                        help="skiff's engines: dnnl (oneDNN regions, the default) or native")
     parser.add_argument("--node", default="node", help="Node.js binary for ort_run.js")
     parser.add_argument("--keep", metavar="DIR", help="keep inputs and outputs in DIR (must not exist)")
     args = parser.parse_args()

@@ -7,14 +7,11 @@
 #include "core/dispatch.h"
 #include "core/parallel.h"
 #include "engines/kernel.h"
-#include "engines/native/gemm.h"
+#include "engines/native/conv_util.h"
 #include "engines/native/im2col.h"
-#include "engines/native/window.h"
 
 namespace skiff {
 namespace {
-
-inline constexpr TypeList<float, double, Float16, BFloat16> kConvTypes{};
 
 template <class T>
 using Acc = std::conditional_t<std::is_same_v<T, double>, double, float>;
@@ -81,17 +78,6 @@ void conv_depthwise(const ConvGeometry& g, const T* x, const T* weights, const T
   });
 }
 
-// gemm on whatever type T is: the blocked float kernel or the generic one.
-// C has row stride ldc (a tile of the output planes).
-template <class T>
-void conv_gemm(int64_t M, int64_t N, int64_t K, const T* A, const T* B, int64_t ldb, float beta,
-               T* C, int64_t ldc, bool threaded) {
-  if constexpr (std::is_same_v<T, float>)
-    (threaded ? gemm : gemm_serial)(false, false, M, N, K, 1.0f, A, K, B, ldb, beta, C, ldc);
-  else
-    gemm_generic<T>(false, false, M, N, K, 1.0, A, K, B, ldb, beta, C, ldc);
-}
-
 // The column matrix is built for a band of output rows (along the first
 // spatial dim) at a time, so its buffer stays near kColumnBudget elements
 // however large the image: a 3x3 conv over 256 channels at 112x112 would
@@ -128,13 +114,15 @@ void conv_general(const ConvGeometry& g, const T* x, const T* weights, const T* 
     T* out = y + (n * g.out_channels + grp * mg) * out_size;
     if (bias) fill_bias(bias + grp * mg, mg, out_size, out);
     const float beta = bias ? 1.0f : 0.0f;
-    if (g.pointwise) return conv_gemm<T>(mg, out_size, k, w, image, out_size, beta, out, out_size, threaded);
+    // C has row stride out_size: a band is a tile of the output planes.
+    if (g.pointwise)
+      return conv_gemm<T>(false, mg, out_size, k, w, image, out_size, beta, out, out_size, threaded);
     for (int64_t row0 = 0; row0 < g.window.out[0]; row0 += band_rows) {
       const int64_t rows = std::min(band_rows, g.window.out[0] - row0);
       const int64_t cols_in_band = rows * row_size;
       im2col(row_band(g.window, row0, rows), cg, image, col, threaded);
-      conv_gemm<T>(mg, cols_in_band, k, w, col, cols_in_band, beta, out + row0 * row_size, out_size,
-                   threaded);
+      conv_gemm<T>(false, mg, cols_in_band, k, w, col, cols_in_band, beta, out + row0 * row_size,
+                   out_size, threaded);
     }
   };
   if (outer) {
@@ -163,18 +151,12 @@ class ConvKernel final : public Kernel {
 
   void compute(KernelContext& ctx) const override {
     const ConvGeometry g = geometry(ctx);
-    const Tensor& x = ctx.input(0);
-    Tensor& y = ctx.output(0);
-    if (y.empty()) return;
-    dispatch(kConvTypes, x.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      const T* bias = ctx.has_input(2) ? ctx.input(2).data<T>() : nullptr;
-      const T* weights = ctx.input(1).data<T>();
+    run_conv(ctx, [&](const auto* x, const auto* weights, const auto* bias, auto* y) {
       if (g.depthwise)
-        conv_depthwise<T>(g, x.data<T>(), weights, bias, y.data<T>());
+        conv_depthwise(g, x, weights, bias, y);
       else
-        conv_general<T>(g, x.data<T>(), weights, bias, y.data<T>());
-    }, ctx.prefix() + ctx.input_label(0));
+        conv_general(g, x, weights, bias, y);
+    });
   }
 
  private:
@@ -182,9 +164,7 @@ class ConvKernel final : public Kernel {
     const Tensor& x = ctx.input(0);
     const Tensor& w = ctx.input(1);
     const Shape in = spatial_dims(ctx, 0);
-    if (w.rank() != x.rank())
-      ctx.fail(ctx.input_label(1), " must have the rank of ", ctx.input_label(0));
-    if (w.dtype() != x.dtype()) ctx.fail(ctx.input_label(1), " must have the type of X");
+    check_conv_weights(ctx);
     ConvGeometry g;
     g.batch = x.dim(0);
     g.channels = x.dim(1);
@@ -196,16 +176,7 @@ class ConvKernel final : public Kernel {
     if (w.dim(1) * group_ != g.channels)
       ctx.fail(ctx.input_label(0), " has ", g.channels, " channels but ", ctx.input_label(1),
                " expects ", w.dim(1), " per group x ", group_, " groups");
-    const Shape kernel(w.shape().begin() + 2, w.shape().end());
-    if (!attrs_.kernel_shape.empty() && attrs_.kernel_shape != kernel)
-      ctx.fail("kernel_shape ", shape_str(attrs_.kernel_shape), " does not match ",
-               ctx.input_label(1));
-    if (ctx.has_input(2)) {
-      const Tensor& b = ctx.input(2);
-      if (b.rank() != 1 || b.dim(0) != g.out_channels || b.dtype() != x.dtype())
-        ctx.fail(ctx.input_label(2), " must be a 1-D tensor of ", g.out_channels,
-                 " elements of the type of X");
-    }
+    const Shape kernel = conv_kernel(ctx, attrs_, g.out_channels);
     g.window = resolve_window(ctx, attrs_, in, kernel);
     const Window& win = g.window;
     g.pointwise = std::all_of(kernel.begin(), kernel.end(), [](int64_t v) { return v == 1; });

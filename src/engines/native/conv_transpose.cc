@@ -7,14 +7,11 @@
 #include "core/dispatch.h"
 #include "core/parallel.h"
 #include "engines/kernel.h"
-#include "engines/native/gemm.h"
+#include "engines/native/conv_util.h"
 #include "engines/native/im2col.h"
-#include "engines/native/window.h"
 
 namespace skiff {
 namespace {
-
-inline constexpr TypeList<float, double, Float16, BFloat16> kConvTypes{};
 
 struct TransposeGeometry {
   int64_t batch = 0, channels = 0, out_channels = 0, group = 1;
@@ -36,12 +33,7 @@ void conv_transpose(const TransposeGeometry& g, const T* x, const T* weights, co
     for (int64_t grp = 0; grp < g.group; ++grp) {
       const T* image = x + (n * g.channels + grp * cg) * in_size;
       const T* wg = weights + grp * cg * rows;  // [cg, mg * ksize]
-      if constexpr (std::is_same_v<T, float>)
-        gemm(true, false, rows, in_size, cg, 1.0f, wg, rows, image, in_size, 0.0f, col.data(),
-             in_size);
-      else
-        gemm_generic<T>(true, false, rows, in_size, cg, 1.0, wg, rows, image, in_size, 0.0,
-                        col.data(), in_size);
+      conv_gemm<T>(true, rows, in_size, cg, wg, image, in_size, 0.0f, col.data(), in_size, true);
       col2im(w, mg, col.data(), y + (n * g.out_channels + grp * mg) * out_size);
     }
   }
@@ -74,14 +66,9 @@ class ConvTransposeKernel final : public Kernel {
 
   void compute(KernelContext& ctx) const override {
     const TransposeGeometry g = geometry(ctx);
-    const Tensor& x = ctx.input(0);
-    Tensor& y = ctx.output(0);
-    if (y.empty()) return;
-    dispatch(kConvTypes, x.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      const T* bias = ctx.has_input(2) ? ctx.input(2).data<T>() : nullptr;
-      conv_transpose<T>(g, x.data<T>(), ctx.input(1).data<T>(), bias, y.data<T>());
-    }, ctx.prefix() + ctx.input_label(0));
+    run_conv(ctx, [&](const auto* x, const auto* weights, const auto* bias, auto* y) {
+      conv_transpose(g, x, weights, bias, y);
+    });
   }
 
  private:
@@ -89,9 +76,7 @@ class ConvTransposeKernel final : public Kernel {
     const Tensor& x = ctx.input(0);
     const Tensor& w = ctx.input(1);
     const Shape in = spatial_dims(ctx, 0);
-    if (w.rank() != x.rank())
-      ctx.fail(ctx.input_label(1), " must have the rank of ", ctx.input_label(0));
-    if (w.dtype() != x.dtype()) ctx.fail(ctx.input_label(1), " must have the type of X");
+    check_conv_weights(ctx);
     TransposeGeometry g;
     g.batch = x.dim(0);
     g.channels = x.dim(1);
@@ -102,16 +87,7 @@ class ConvTransposeKernel final : public Kernel {
     if (g.channels % group_ != 0)
       ctx.fail("group ", group_, " must divide the input channels (", g.channels, ")");
     g.out_channels = checked_mul(w.dim(1), group_);
-    const Shape kernel(w.shape().begin() + 2, w.shape().end());
-    if (!attrs_.kernel_shape.empty() && attrs_.kernel_shape != kernel)
-      ctx.fail("kernel_shape ", shape_str(attrs_.kernel_shape), " does not match ",
-               ctx.input_label(1));
-    if (ctx.has_input(2)) {
-      const Tensor& b = ctx.input(2);
-      if (b.rank() != 1 || b.dim(0) != g.out_channels || b.dtype() != x.dtype())
-        ctx.fail(ctx.input_label(2), " must be a 1-D tensor of ", g.out_channels,
-                 " elements of the type of X");
-    }
+    const Shape kernel = conv_kernel(ctx, attrs_, g.out_channels);
     g.window = window(ctx, in, kernel);
     checked_mul(checked_mul(w.dim(1), g.window.kernel_size()), g.window.out_size());
     return g;

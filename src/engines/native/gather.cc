@@ -8,33 +8,10 @@
 namespace skiff {
 namespace {
 
+using manip::check_index_type;
 using manip::dispatch_element;
-using manip::kIndexTypes;
-using manip::normalized_indices;
 using manip::parallel_for_elements;
-
-void check_index_type(const KernelContext& ctx, size_t i) {
-  const DataType dt = ctx.input(i).dtype();
-  if (dt != DataType::kInt32 && dt != DataType::kInt64)
-    ctx.fail(ctx.input_label(i), " must be int32 or int64");
-}
-
-// Reads input i as indices into an axis of size `dim`, normalized.
-std::vector<int64_t> read_indices(const KernelContext& ctx, size_t i, int64_t dim) {
-  const Tensor& t = ctx.input(i);
-  std::vector<int64_t> out;
-  dispatch(kIndexTypes, t.dtype(), [&](auto tag) {
-    using I = typename decltype(tag)::type;
-    out = normalized_indices(ctx, i, t.data<I>(), t.numel(), dim);
-  }, ctx.prefix() + ctx.input_label(i));
-  return out;
-}
-
-int64_t axis_of(const KernelContext& ctx, int64_t axis, int64_t rank) {
-  if (axis < -rank || axis >= rank)
-    ctx.fail("axis ", axis, " is out of range for ", ctx.input_label(0));
-  return axis < 0 ? axis + rank : axis;
-}
+using manip::read_indices;
 
 // out[o, j, :] = data[o, indices[j], :], with o over the dims before axis.
 class GatherKernel final : public Kernel {
@@ -44,7 +21,7 @@ class GatherKernel final : public Kernel {
     const Tensor& data = ctx.input(0);
     const Tensor& indices = ctx.input(1);
     check_index_type(ctx, 1);
-    const auto axis = static_cast<size_t>(axis_of(ctx, axis_, data.rank()));
+    const auto axis = static_cast<size_t>(manip::data_axis(ctx, axis_, data.rank()));
     Shape shape(data.shape().begin(), data.shape().begin() + static_cast<int64_t>(axis));
     shape.insert(shape.end(), indices.shape().begin(), indices.shape().end());
     shape.insert(shape.end(), data.shape().begin() + static_cast<int64_t>(axis) + 1,
@@ -54,7 +31,7 @@ class GatherKernel final : public Kernel {
   void compute(KernelContext& ctx) const override {
     const Tensor& data = ctx.input(0);
     Tensor& y = ctx.output(0);
-    const int64_t axis = axis_of(ctx, axis_, data.rank());
+    const int64_t axis = manip::data_axis(ctx, axis_, data.rank());
     const int64_t dim = data.dim(axis);
     const std::vector<int64_t> indices = read_indices(ctx, 1, dim);
     const auto n = static_cast<int64_t>(indices.size());
@@ -91,19 +68,14 @@ class GatherElementsKernel final : public Kernel {
     const Tensor& data = ctx.input(0);
     const Tensor& indices = ctx.input(1);
     check_index_type(ctx, 1);
-    const int64_t axis = axis_of(ctx, axis_, data.rank());
-    bool fits = indices.rank() == data.rank();
-    for (int64_t d = 0; fits && d < data.rank(); ++d)
-      fits = d == axis || indices.dim(d) <= data.dim(d);
-    if (!fits)
-      ctx.fail(ctx.input_label(1), " must have the rank of ", ctx.input_label(0),
-               " and no larger dims outside axis ", axis);
+    const int64_t axis = manip::data_axis(ctx, axis_, data.rank());
+    manip::check_element_indices(ctx, axis);
     ctx.set_output(0, data.dtype(), indices.shape());
   }
   void compute(KernelContext& ctx) const override {
     const Tensor& data = ctx.input(0);
     Tensor& y = ctx.output(0);
-    const int64_t axis = axis_of(ctx, axis_, data.rank());
+    const int64_t axis = manip::data_axis(ctx, axis_, data.rank());
     const std::vector<int64_t> indices = read_indices(ctx, 1, data.dim(axis));
     if (y.numel() == 0) return;
     const std::vector<int64_t> strides = shape_strides(data.shape());
@@ -169,7 +141,7 @@ class GatherNDKernel final : public Kernel {
   void compute(KernelContext& ctx) const override {
     const Tensor& data = ctx.input(0);
     Tensor& y = ctx.output(0);
-    const std::vector<int64_t> offsets = slice_offsets(ctx);
+    const std::vector<int64_t> offsets = manip::nd_slice_offsets(ctx, batch_dims_);
     const auto n = static_cast<int64_t>(offsets.size());
     if (y.numel() == 0) return;
     const int64_t slice = y.numel() / n;
@@ -185,38 +157,6 @@ class GatherNDKernel final : public Kernel {
   }
 
  private:
-  // The data offset of each tuple's slice, checking each index against its
-  // own dim.
-  std::vector<int64_t> slice_offsets(const KernelContext& ctx) const {
-    const Tensor& data = ctx.input(0);
-    const Tensor& indices = ctx.input(1);
-    const int64_t b = batch_dims_;
-    const int64_t k = indices.dim(-1);
-    const std::vector<int64_t> strides = shape_strides(data.shape());
-    const int64_t batch_stride = b == 0 ? data.numel() : strides[static_cast<size_t>(b - 1)];
-    const int64_t tuples = indices.numel() / k;
-    int64_t per_batch = 1;  // tuples in one batch: indices dims between batch and last
-    for (int64_t d = b; d < indices.rank() - 1; ++d) per_batch *= indices.dim(d);
-    std::vector<int64_t> offsets(static_cast<size_t>(tuples));
-    dispatch(kIndexTypes, indices.dtype(), [&](auto tag) {
-      using I = typename decltype(tag)::type;
-      const I* idx = indices.data<I>();
-      for (int64_t t = 0; t < tuples; ++t) {
-        int64_t off = (t / per_batch) * batch_stride;
-        for (int64_t j = 0; j < k; ++j) {
-          const int64_t dim = data.dim(b + j);
-          const auto v = static_cast<int64_t>(idx[t * k + j]);
-          if (v < -dim || v >= dim)
-            ctx.fail_runtime(ctx.input_label(1), " holds index ", v, " for data dim ", b + j,
-                             " (size ", dim, ") in tuple ", t);
-          off += (v < 0 ? v + dim : v) * strides[static_cast<size_t>(b + j)];
-        }
-        offsets[static_cast<size_t>(t)] = off;
-      }
-    }, ctx.prefix() + ctx.input_label(1));
-    return offsets;
-  }
-
   int64_t batch_dims_;
 };
 // 12: batch_dims; 13: bfloat16.

@@ -30,15 +30,29 @@ Reduction parse_reduction(const KernelInfo& info) {
 }
 
 struct LossAttrs {
+  explicit LossAttrs(const KernelInfo& info)
+      : reduction(parse_reduction(info)),
+        has_ignore(info.has_attr("ignore_index")),
+        ignore_index(info.attr_int("ignore_index", 0)) {}
   Reduction reduction;
   bool has_ignore;
   int64_t ignore_index;
 };
 
-// Validates input [N, C, ...] against target [N, ...] and weight [C]; returns
-// (N, C, D) with D the product of the trailing dims.
-std::tuple<int64_t, int64_t, int64_t> loss_geometry(const KernelContext& ctx, const Tensor& input,
-                                                    const Tensor& target, const Tensor* weight) {
+// The operands of either loss: input [N, C, ...] of a float type, target
+// [N, ...] and the optional weight [C]; D is the product of the trailing dims.
+struct LossOperands {
+  const Tensor& input;
+  const Tensor& target;
+  const Tensor* weight;
+  int64_t n, c, d;
+};
+
+LossOperands loss_operands(const KernelContext& ctx) {
+  const Tensor& input = ctx.input(0);
+  const Tensor& target = ctx.input(1);
+  const Tensor* weight = ctx.has_input(2) ? &ctx.input(2) : nullptr;
+  if (!dtype_is_float(input.dtype())) ctx.fail(ctx.input_label(0), " must be a float type");
   if (input.rank() < 2) ctx.fail(ctx.input_label(0), " must be [N, C, ...]");
   Shape expected_target = input.shape();
   expected_target.erase(expected_target.begin() + 1);
@@ -49,14 +63,17 @@ std::tuple<int64_t, int64_t, int64_t> loss_geometry(const KernelContext& ctx, co
   if (weight && (weight->rank() != 1 || weight->dim(0) != input.dim(1) || weight->dtype() != input.dtype()))
     ctx.fail(ctx.input_label(2), " must be ", dtype_name(input.dtype()), "[", input.dim(1), "]");
   const int64_t n = input.dim(0), c = input.dim(1);
-  return {n, c, c == 0 || n == 0 ? 0 : input.numel() / (n * c)};
+  return {input, target, weight, n, c, c == 0 || n == 0 ? 0 : input.numel() / (n * c)};
 }
 
 // loss[n, d] = -weight[t] * logp[n, t, d] with t = target[n, d]; reduced as
 // asked. `logp` is [N, C, D] in double.
-Tensor nll(const KernelContext& ctx, const std::vector<double>& logp, const Tensor& target,
-           const Tensor* weight, int64_t n, int64_t c, int64_t d, const LossAttrs& attrs,
-           DataType dtype) {
+Tensor nll(const KernelContext& ctx, const std::vector<double>& logp, const LossOperands& op,
+           const LossAttrs& attrs) {
+  const Tensor& target = op.target;
+  const Tensor* weight = op.weight;
+  const int64_t n = op.n, c = op.c, d = op.d;
+  const DataType dtype = op.input.dtype();
   std::vector<int64_t> targets(static_cast<size_t>(n * d));
   for (int64_t i = 0; i < n * d; ++i)
     targets[i] = target.dtype() == DataType::kInt32 ? target.data<int32_t>()[i] : target.data<int64_t>()[i];
@@ -112,15 +129,10 @@ std::vector<double> to_double(const Tensor& t) {
 
 class NllLossKernel final : public Kernel {
  public:
-  explicit NllLossKernel(const KernelInfo& info)
-      : attrs_{parse_reduction(info), info.has_attr("ignore_index"), info.attr_int("ignore_index", 0)} {}
+  explicit NllLossKernel(const KernelInfo& info) : attrs_(info) {}
   void compute(KernelContext& ctx) const override {
-    const Tensor& input = ctx.input(0);
-    const Tensor& target = ctx.input(1);
-    const Tensor* weight = ctx.has_input(2) ? &ctx.input(2) : nullptr;
-    if (!dtype_is_float(input.dtype())) ctx.fail(ctx.input_label(0), " must be a float type");
-    auto [n, c, d] = loss_geometry(ctx, input, target, weight);
-    ctx.set_output_tensor(0, nll(ctx, to_double(input), target, weight, n, c, d, attrs_, input.dtype()));
+    const LossOperands op = loss_operands(ctx);
+    ctx.set_output_tensor(0, nll(ctx, to_double(op.input), op, attrs_));
   }
 
  private:
@@ -133,14 +145,11 @@ SKIFF_KERNEL_TYPES(native, "NegativeLogLikelihoodLoss", 12, "T: floats; Tind: in
 
 class SoftmaxCrossEntropyKernel final : public Kernel {
  public:
-  explicit SoftmaxCrossEntropyKernel(const KernelInfo& info)
-      : attrs_{parse_reduction(info), info.has_attr("ignore_index"), info.attr_int("ignore_index", 0)} {}
+  explicit SoftmaxCrossEntropyKernel(const KernelInfo& info) : attrs_(info) {}
   void compute(KernelContext& ctx) const override {
-    const Tensor& scores = ctx.input(0);
-    const Tensor& labels = ctx.input(1);
-    const Tensor* weight = ctx.has_input(2) ? &ctx.input(2) : nullptr;
-    if (!dtype_is_float(scores.dtype())) ctx.fail(ctx.input_label(0), " must be a float type");
-    auto [n, c, d] = loss_geometry(ctx, scores, labels, weight);
+    const LossOperands op = loss_operands(ctx);
+    const Tensor& scores = op.input;
+    const int64_t n = op.n, c = op.c, d = op.d;
     // log_softmax over the class axis, in double, max-subtracted.
     std::vector<double> logp = to_double(scores);
     for (int64_t i = 0; i < n; ++i)
@@ -152,7 +161,7 @@ class SoftmaxCrossEntropyKernel final : public Kernel {
         const double log_sum = std::log(sum) + mx;
         for (int64_t k = 0; k < c; ++k) logp[(i * c + k) * d + j] -= log_sum;
       }
-    ctx.set_output_tensor(0, nll(ctx, logp, labels, weight, n, c, d, attrs_, scores.dtype()));
+    ctx.set_output_tensor(0, nll(ctx, logp, op, attrs_));
     if (ctx.output_wanted(1)) {
       Tensor& log_prob = ctx.allocate_output(1, scores.dtype(), scores.shape());
       dispatch(kFloatTypes, scores.dtype(), [&](auto tag) {

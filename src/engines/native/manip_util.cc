@@ -9,6 +9,69 @@
 
 namespace skiff::manip {
 
+void check_index_type(const KernelContext& ctx, size_t i) {
+  const DataType dt = ctx.input(i).dtype();
+  if (dt != DataType::kInt32 && dt != DataType::kInt64)
+    ctx.fail(ctx.input_label(i), " must be int32 or int64");
+}
+
+std::vector<int64_t> read_indices(const KernelContext& ctx, size_t i, int64_t dim) {
+  const Tensor& t = ctx.input(i);
+  std::vector<int64_t> out;
+  dispatch(kIndexTypes, t.dtype(), [&](auto tag) {
+    using I = typename decltype(tag)::type;
+    out = normalized_indices(ctx, i, t.data<I>(), t.numel(), dim);
+  }, ctx.prefix() + ctx.input_label(i));
+  return out;
+}
+
+int64_t data_axis(const KernelContext& ctx, int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    ctx.fail("axis ", axis, " is out of range for ", ctx.input_label(0));
+  return axis < 0 ? axis + rank : axis;
+}
+
+void check_element_indices(const KernelContext& ctx, int64_t axis) {
+  const Tensor& data = ctx.input(0);
+  const Tensor& indices = ctx.input(1);
+  bool fits = indices.rank() == data.rank();
+  for (int64_t d = 0; fits && d < data.rank(); ++d)
+    fits = d == axis || indices.dim(d) <= data.dim(d);
+  if (!fits)
+    ctx.fail(ctx.input_label(1), " must have the rank of ", ctx.input_label(0),
+             " and no larger dims outside axis ", axis);
+}
+
+std::vector<int64_t> nd_slice_offsets(const KernelContext& ctx, int64_t batch_dims) {
+  const Tensor& data = ctx.input(0);
+  const Tensor& indices = ctx.input(1);
+  const int64_t b = batch_dims;
+  const int64_t k = indices.dim(-1);
+  const std::vector<int64_t> strides = shape_strides(data.shape());
+  const int64_t batch_stride = b == 0 ? data.numel() : strides[static_cast<size_t>(b - 1)];
+  const int64_t tuples = indices.numel() / k;
+  int64_t per_batch = 1;  // tuples in one batch: indices dims between batch and last
+  for (int64_t d = b; d < indices.rank() - 1; ++d) per_batch *= indices.dim(d);
+  std::vector<int64_t> offsets(static_cast<size_t>(tuples));
+  dispatch(kIndexTypes, indices.dtype(), [&](auto tag) {
+    using I = typename decltype(tag)::type;
+    const I* idx = indices.data<I>();
+    for (int64_t t = 0; t < tuples; ++t) {
+      int64_t off = (t / per_batch) * batch_stride;
+      for (int64_t j = 0; j < k; ++j) {
+        const int64_t dim = data.dim(b + j);
+        const auto v = static_cast<int64_t>(idx[t * k + j]);
+        if (v < -dim || v >= dim)
+          ctx.fail_runtime(ctx.input_label(1), " holds index ", v, " for data dim ", b + j,
+                           " (size ", dim, ") in tuple ", t);
+        off += (v < 0 ? v + dim : v) * strides[static_cast<size_t>(b + j)];
+      }
+      offsets[static_cast<size_t>(t)] = off;
+    }
+  }, ctx.prefix() + ctx.input_label(1));
+  return offsets;
+}
+
 std::vector<int64_t> read_ints(const KernelContext& ctx, size_t i) {
   const Tensor& t = ctx.input(i);
   if (t.rank() > 1) ctx.fail(ctx.input_label(i), " must be a scalar or a 1-D tensor");

@@ -69,6 +69,26 @@ std::vector<int64_t> normalized_indices(const KernelContext& ctx, size_t input, 
   return out;
 }
 
+// ---- Gather and Scatter: data is input 0, indices input 1 ----
+
+// Fails unless input i is int32 or int64.
+void check_index_type(const KernelContext& ctx, size_t i);
+
+// Reads input i as indices into an axis of size `dim`, normalized.
+std::vector<int64_t> read_indices(const KernelContext& ctx, size_t i, int64_t dim);
+
+// `axis` of data (rank `rank`) counted from the front; fails when out of range.
+int64_t data_axis(const KernelContext& ctx, int64_t axis, int64_t rank);
+
+// GatherElements and ScatterElements: indices must have the rank of data and
+// no larger dims outside `axis`.
+void check_element_indices(const KernelContext& ctx, int64_t axis);
+
+// GatherND and ScatterND: the data offset of the slice each index tuple (the
+// last dim of indices, after `batch_dims` shared leading dims) picks, checking
+// every index against its own dim.
+std::vector<int64_t> nd_slice_offsets(const KernelContext& ctx, int64_t batch_dims);
+
 // Reads input i, an int32 or int64 tensor of rank 0 or 1, as int64 values.
 std::vector<int64_t> read_ints(const KernelContext& ctx, size_t i);
 // Reads input i as one integer: a scalar or a 1-element tensor.

@@ -5,6 +5,7 @@
 #include "core/parallel.h"
 #include "engines/kernel.h"
 #include "engines/native/gemm.h"
+#include "engines/native/matmul_shape.h"
 
 namespace skiff {
 namespace {
@@ -26,55 +27,6 @@ void gemm_any(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, doubl
   }
 }
 
-// The shapes of one MatMul: 1-D operands are promoted per numpy (A gets a
-// leading 1, B a trailing 1) and the promoted dims dropped from the output.
-struct MatMulShape {
-  int64_t M = 0, N = 0, K = 0;
-  Shape batch;                           // broadcast batch dims
-  std::vector<int64_t> a_step, b_step;   // per batch dim, in matrices (0 = broadcast)
-  Shape output;
-};
-
-MatMulShape matmul_shape(const KernelContext& ctx) {
-  const Shape& a = ctx.input(0).shape();
-  const Shape& b = ctx.input(1).shape();
-  if (a.empty() || b.empty())
-    ctx.fail("MatMul needs operands of rank >= 1, got ", ctx.input_label(0), " and ",
-             ctx.input_label(1));
-  Shape a2 = a, b2 = b;
-  if (a.size() == 1) a2.insert(a2.begin(), 1);
-  if (b.size() == 1) b2.push_back(1);
-  MatMulShape s;
-  s.M = a2[a2.size() - 2];
-  s.K = a2.back();
-  s.N = b2.back();
-  if (b2[b2.size() - 2] != s.K)
-    ctx.fail("inner dimensions differ: ", ctx.input_label(0), " has K = ", s.K, " but ",
-             ctx.input_label(1), " has K = ", b2[b2.size() - 2]);
-  const Shape a_batch(a2.begin(), a2.end() - 2), b_batch(b2.begin(), b2.end() - 2);
-  try {
-    s.batch = broadcast_shapes(a_batch, b_batch);
-  } catch (const Error&) {
-    ctx.fail("batch dimensions of ", ctx.input_label(0), " and ", ctx.input_label(1),
-             " do not broadcast");
-  }
-  const size_t rank = s.batch.size();
-  s.a_step.assign(rank, 0);
-  s.b_step.assign(rank, 0);
-  int64_t a_stride = 1, b_stride = 1;
-  for (size_t i = rank; i-- > 0;) {
-    const size_t ai = i + a_batch.size() - rank, bi = i + b_batch.size() - rank;
-    if (i >= rank - a_batch.size() && a_batch[ai] != 1) s.a_step[i] = a_stride;
-    if (i >= rank - b_batch.size() && b_batch[bi] != 1) s.b_step[i] = b_stride;
-    if (i >= rank - a_batch.size()) a_stride *= a_batch[ai];
-    if (i >= rank - b_batch.size()) b_stride *= b_batch[bi];
-  }
-  s.output = s.batch;
-  if (a.size() > 1) s.output.push_back(s.M);
-  if (b.size() > 1) s.output.push_back(s.N);
-  return s;
-}
-
 class MatMulKernel final : public Kernel {
  public:
   explicit MatMulKernel(const KernelInfo& info) {}
@@ -84,11 +36,11 @@ class MatMulKernel final : public Kernel {
     const Tensor& b = ctx.input(1);
     if (a.dtype() != b.dtype())
       ctx.fail(ctx.input_label(0), " and ", ctx.input_label(1), " must have the same type");
-    ctx.set_output(0, a.dtype(), matmul_shape(ctx).output);
+    ctx.set_output(0, a.dtype(), matmul_shape(ctx, 0, 1).output);
   }
 
   void compute(KernelContext& ctx) const override {
-    const MatMulShape s = matmul_shape(ctx);
+    const MatMulShape s = matmul_shape(ctx, 0, 1);
     const Tensor& a = ctx.input(0);
     Tensor& y = ctx.output(0);
     dispatch(kMatMulTypes, a.dtype(), [&](auto tag) {
@@ -112,13 +64,7 @@ class MatMulKernel final : public Kernel {
       return;
     }
     auto one = [&](int64_t batch, bool threaded) {
-      int64_t a_off = 0, b_off = 0, rest = batch;
-      for (size_t i = s.batch.size(); i-- > 0;) {
-        const int64_t idx = rest % s.batch[i];
-        rest /= s.batch[i];
-        a_off += idx * s.a_step[i];
-        b_off += idx * s.b_step[i];
-      }
+      const auto [a_off, b_off] = matmul_batch_offsets(s, batch);
       gemm_any<T>(false, false, s.M, s.N, s.K, 1.0, A + a_off * a_mat, s.K, B + b_off * b_mat,
                   s.N, 0.0, Y + batch * y_mat, s.N, threaded);
     };

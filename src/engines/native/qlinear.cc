@@ -17,6 +17,7 @@
 #include "engines/kernel.h"
 #include "engines/native/gemm.h"
 #include "engines/native/im2col.h"
+#include "engines/native/matmul_shape.h"
 #include "engines/native/quantize.h"
 #include "engines/native/window.h"
 
@@ -74,66 +75,11 @@ std::vector<int32_t> shifted(const KernelContext& ctx, size_t input,
 
 // ---- MatMul -------------------------------------------------------------
 
-// numpy matmul shapes: 1-D operands promoted and the promoted dims dropped.
-struct QMatMulShape {
-  int64_t M = 0, N = 0, K = 0;
-  Shape batch;
-  std::vector<int64_t> a_step, b_step;  // per batch dim, in matrices (0 = broadcast)
-  Shape output;
-};
-
-QMatMulShape qmatmul_shape(const KernelContext& ctx, size_t a_input, size_t b_input) {
-  const Shape& a = ctx.input(a_input).shape();
-  const Shape& b = ctx.input(b_input).shape();
-  if (a.empty() || b.empty())
-    ctx.fail("operands must have rank >= 1, got ", ctx.input_label(a_input), " and ",
-             ctx.input_label(b_input));
-  Shape a2 = a, b2 = b;
-  if (a.size() == 1) a2.insert(a2.begin(), 1);
-  if (b.size() == 1) b2.push_back(1);
-  QMatMulShape s;
-  s.M = a2[a2.size() - 2];
-  s.K = a2.back();
-  s.N = b2.back();
-  if (b2[b2.size() - 2] != s.K)
-    ctx.fail("inner dimensions differ: ", ctx.input_label(a_input), " and ",
-             ctx.input_label(b_input));
-  const Shape a_batch(a2.begin(), a2.end() - 2), b_batch(b2.begin(), b2.end() - 2);
-  try {
-    s.batch = broadcast_shapes(a_batch, b_batch);
-  } catch (const Error&) {
-    ctx.fail("batch dimensions of ", ctx.input_label(a_input), " and ", ctx.input_label(b_input),
-             " do not broadcast");
-  }
-  const size_t rank = s.batch.size();
-  s.a_step.assign(rank, 0);
-  s.b_step.assign(rank, 0);
-  int64_t a_stride = 1, b_stride = 1;
-  for (size_t i = rank; i-- > 0;) {
-    const size_t pad_a = rank - a_batch.size(), pad_b = rank - b_batch.size();
-    if (i >= pad_a && a_batch[i - pad_a] != 1) s.a_step[i] = a_stride;
-    if (i >= pad_b && b_batch[i - pad_b] != 1) s.b_step[i] = b_stride;
-    if (i >= pad_a) a_stride *= a_batch[i - pad_a];
-    if (i >= pad_b) b_stride *= b_batch[i - pad_b];
-  }
-  s.output = s.batch;
-  if (a.size() > 1) s.output.push_back(s.M);
-  if (b.size() > 1) s.output.push_back(s.N);
-  shape_numel(s.output);
-  return s;
-}
-
 // Y[batch] = A[batch] * B[batch] in int32, for every broadcast batch.
-void int_matmul(const QMatMulShape& s, const int32_t* A, const int32_t* B, int32_t* Y) {
+void int_matmul(const MatMulShape& s, const int32_t* A, const int32_t* B, int32_t* Y) {
   const int64_t batches = shape_numel(s.batch);
   for (int64_t batch = 0; batch < batches; ++batch) {
-    int64_t a_off = 0, b_off = 0, rest = batch;
-    for (size_t i = s.batch.size(); i-- > 0;) {
-      const int64_t idx = rest % s.batch[i];
-      rest /= s.batch[i];
-      a_off += idx * s.a_step[i];
-      b_off += idx * s.b_step[i];
-    }
+    const auto [a_off, b_off] = matmul_batch_offsets(s, batch);
     gemm_generic<int32_t>(false, false, s.M, s.N, s.K, 1.0, A + a_off * s.M * s.K, s.K,
                           B + b_off * s.K * s.N, s.N, 0.0, Y + batch * s.M * s.N, s.N);
   }
@@ -141,7 +87,7 @@ void int_matmul(const QMatMulShape& s, const int32_t* A, const int32_t* B, int32
 
 // Inputs: A, B and their zero points at a_zp / b_zp (per row of A, per
 // column of B). Returns the int32 product.
-std::vector<int32_t> matmul_shifted(const KernelContext& ctx, const QMatMulShape& s, size_t a,
+std::vector<int32_t> matmul_shifted(const KernelContext& ctx, const MatMulShape& s, size_t a,
                                     size_t a_zp, size_t b, size_t b_zp) {
   const std::vector<int32_t> za = int_param(ctx, a_zp, check_param(ctx, a_zp, s.M, "row of A"));
   const std::vector<int32_t> zb = int_param(ctx, b_zp, check_param(ctx, b_zp, s.N, "column of B"));
@@ -157,14 +103,14 @@ class MatMulIntegerKernel final : public Kernel {
   explicit MatMulIntegerKernel(const KernelInfo&) {}
 
   void prepare(KernelContext& ctx) const override {
-    const QMatMulShape s = qmatmul_shape(ctx, 0, 1);
+    const MatMulShape s = matmul_shape(ctx, 0, 1);
     check_param(ctx, 2, s.M, "row of A");
     check_param(ctx, 3, s.N, "column of B");
     ctx.set_output(0, DataType::kInt32, s.output);
   }
 
   void compute(KernelContext& ctx) const override {
-    const QMatMulShape s = qmatmul_shape(ctx, 0, 1);
+    const MatMulShape s = matmul_shape(ctx, 0, 1);
     const std::vector<int32_t> y = matmul_shifted(ctx, s, 0, 2, 1, 3);
     std::copy(y.begin(), y.end(), ctx.output(0).data<int32_t>());
   }
@@ -195,13 +141,13 @@ class QLinearMatMulKernel final : public Kernel {
   explicit QLinearMatMulKernel(const KernelInfo&) {}
 
   void prepare(KernelContext& ctx) const override {
-    const QMatMulShape s = qmatmul_shape(ctx, 0, 3);
+    const MatMulShape s = matmul_shape(ctx, 0, 3);
     check_scales(ctx, s);
     ctx.set_output(0, ctx.input(7).dtype(), s.output);
   }
 
   void compute(KernelContext& ctx) const override {
-    const QMatMulShape s = qmatmul_shape(ctx, 0, 3);
+    const MatMulShape s = matmul_shape(ctx, 0, 3);
     const auto [a_count, b_count] = check_scales(ctx, s);
     const std::vector<int32_t> acc = matmul_shifted(ctx, s, 0, 2, 3, 5);
     const std::vector<float> a_scale = float_param(ctx, 1, a_count);
@@ -220,7 +166,7 @@ class QLinearMatMulKernel final : public Kernel {
   }
 
  private:
-  static std::pair<int64_t, int64_t> check_scales(const KernelContext& ctx, const QMatMulShape& s) {
+  static std::pair<int64_t, int64_t> check_scales(const KernelContext& ctx, const MatMulShape& s) {
     const int64_t a_count = check_param(ctx, 1, s.M, "row of a");
     if (check_param(ctx, 2, s.M, "row of a") != a_count)
       ctx.fail(ctx.input_label(2), " must have the shape of ", ctx.input_label(1));

@@ -12,7 +12,6 @@
 namespace skiff {
 namespace {
 
-using manip::kIndexTypes;
 
 enum class Reduction { kNone, kAdd, kMul, kMax, kMin };
 
@@ -66,9 +65,7 @@ void with_output(const KernelContext& ctx, Tensor& y, Reduction r, F&& apply) {
 }
 
 void check_types(const KernelContext& ctx) {
-  const DataType idx = ctx.input(1).dtype();
-  if (idx != DataType::kInt32 && idx != DataType::kInt64)
-    ctx.fail(ctx.input_label(1), " must be int32 or int64");
+  manip::check_index_type(ctx, 1);
   if (ctx.input(2).dtype() != ctx.input(0).dtype())
     ctx.fail(ctx.input_label(2), " must have the type of ", ctx.input_label(0));
 }
@@ -81,21 +78,16 @@ class ScatterElementsKernel final : public Kernel {
     const Tensor& data = ctx.input(0);
     const Tensor& indices = ctx.input(1);
     check_types(ctx);
-    const int64_t axis = axis_of(ctx, data.rank());
+    const int64_t axis = manip::data_axis(ctx, axis_, data.rank());
     if (ctx.input(2).shape() != indices.shape())
       ctx.fail(ctx.input_label(2), " must have the shape of ", ctx.input_label(1));
-    bool fits = indices.rank() == data.rank();
-    for (int64_t d = 0; fits && d < data.rank(); ++d)
-      fits = d == axis || indices.dim(d) <= data.dim(d);
-    if (!fits)
-      ctx.fail(ctx.input_label(1), " must have the rank of ", ctx.input_label(0),
-               " and no larger dims outside axis ", axis);
+    manip::check_element_indices(ctx, axis);
     ctx.set_output(0, data.dtype(), data.shape());
   }
   void compute(KernelContext& ctx) const override {
     const Tensor& data = ctx.input(0);
     const Tensor& indices = ctx.input(1);
-    const int64_t axis = axis_of(ctx, data.rank());
+    const int64_t axis = manip::data_axis(ctx, axis_, data.rank());
     const std::vector<int64_t> offsets = element_offsets(ctx, axis);
     with_output(ctx, ctx.output(0), reduction_, [&](auto* out, const auto* updates) {
       for (int64_t i = 0; i < indices.numel(); ++i)
@@ -104,24 +96,13 @@ class ScatterElementsKernel final : public Kernel {
   }
 
  private:
-  int64_t axis_of(const KernelContext& ctx, int64_t rank) const {
-    if (axis_ < -rank || axis_ >= rank)
-      ctx.fail("axis ", axis_, " is out of range for ", ctx.input_label(0));
-    return axis_ < 0 ? axis_ + rank : axis_;
-  }
-
   // The data offset each update lands on: its own position, with the axis
   // coordinate replaced by the (checked) index.
   std::vector<int64_t> element_offsets(const KernelContext& ctx, int64_t axis) const {
     const Tensor& data = ctx.input(0);
     const Tensor& indices = ctx.input(1);
     const std::vector<int64_t> strides = shape_strides(data.shape());
-    std::vector<int64_t> offsets;
-    dispatch(kIndexTypes, indices.dtype(), [&](auto tag) {
-      using I = typename decltype(tag)::type;
-      offsets = manip::normalized_indices(ctx, 1, indices.data<I>(), indices.numel(),
-                                          data.dim(axis));
-    }, ctx.prefix() + ctx.input_label(1));
+    std::vector<int64_t> offsets = manip::read_indices(ctx, 1, data.dim(axis));
     std::vector<int64_t> pos(static_cast<size_t>(indices.rank()), 0);
     int64_t base = 0;  // offset of the current position without the axis term
     for (auto& off : offsets) {
@@ -172,7 +153,7 @@ class ScatterNDKernel final : public Kernel {
     const Tensor& data = ctx.input(0);
     const Tensor& indices = ctx.input(1);
     const int64_t k = indices.dim(-1);
-    const std::vector<int64_t> offsets = slice_offsets(ctx, k);
+    const std::vector<int64_t> offsets = manip::nd_slice_offsets(ctx, 0);
     int64_t slice = 1;
     for (int64_t d = k; d < data.rank(); ++d) slice *= data.dim(d);
     with_output(ctx, ctx.output(0), reduction_, [&](auto* out, const auto* updates) {
@@ -183,30 +164,6 @@ class ScatterNDKernel final : public Kernel {
   }
 
  private:
-  std::vector<int64_t> slice_offsets(const KernelContext& ctx, int64_t k) const {
-    const Tensor& data = ctx.input(0);
-    const Tensor& indices = ctx.input(1);
-    const std::vector<int64_t> strides = shape_strides(data.shape());
-    std::vector<int64_t> offsets(static_cast<size_t>(indices.numel() / k));
-    dispatch(kIndexTypes, indices.dtype(), [&](auto tag) {
-      using I = typename decltype(tag)::type;
-      const I* idx = indices.data<I>();
-      for (size_t t = 0; t < offsets.size(); ++t) {
-        int64_t off = 0;
-        for (int64_t j = 0; j < k; ++j) {
-          const int64_t dim = data.dim(j);
-          const auto v = static_cast<int64_t>(idx[static_cast<int64_t>(t) * k + j]);
-          if (v < -dim || v >= dim)
-            ctx.fail_runtime(ctx.input_label(1), " holds index ", v, " for data dim ", j,
-                             " (size ", dim, ") in tuple ", t);
-          off += (v < 0 ? v + dim : v) * strides[static_cast<size_t>(j)];
-        }
-        offsets[t] = off;
-      }
-    }, ctx.prefix() + ctx.input_label(1));
-    return offsets;
-  }
-
   Reduction reduction_;
 };
 // 13: bfloat16; 16: reduction add/mul; 18: reduction max/min.

@@ -35,7 +35,20 @@ class AxesSource {
   std::vector<int64_t> attr_;
 };
 
-class ReshapeKernel final : public Kernel {
+// Reshape, Flatten, Squeeze and Unsqueeze: prepare validates the new shape,
+// compute forwards the input buffer under it.
+class ReshapingKernel : public Kernel {
+ public:
+  void prepare(KernelContext& ctx) const final { output_shape(ctx); }
+  void compute(KernelContext& ctx) const final {
+    ctx.set_output_tensor(0, ctx.input(0).reshaped(output_shape(ctx)));
+  }
+
+ private:
+  virtual Shape output_shape(const KernelContext& ctx) const = 0;
+};
+
+class ReshapeKernel final : public ReshapingKernel {
  public:
   explicit ReshapeKernel(const KernelInfo& info)
       : shape_from_attr_(info.opset() < 5),
@@ -44,15 +57,11 @@ class ReshapeKernel final : public Kernel {
     if (shape_from_attr_ && !info.has_attr("shape"))
       info.fail("required attribute 'shape' is missing");
   }
-  void prepare(KernelContext& ctx) const override { output_shape(ctx); }
-  void compute(KernelContext& ctx) const override {
-    ctx.set_output_tensor(0, ctx.input(0).reshaped(output_shape(ctx)));
-  }
 
  private:
   // 0 copies the input dim at the same index (unless allowzero), and one -1
   // takes whatever the other dims leave.
-  Shape output_shape(const KernelContext& ctx) const {
+  Shape output_shape(const KernelContext& ctx) const override {
     const Tensor& data = ctx.input(0);
     const std::vector<int64_t> requested = shape_from_attr_ ? shape_attr_ : read_ints(ctx, 1);
     const auto bad = [&](auto&&... why) {
@@ -104,16 +113,12 @@ SKIFF_KERNEL_TYPES(native, "Reshape", 5, "T: all, complex64, complex128; shape: 
 SKIFF_KERNEL(native, "Reshape", 14, kLatestOpset, ReshapeKernel);
 SKIFF_KERNEL_TYPES(native, "Reshape", 14, "T: all, complex64, complex128; shape: int32, int64");
 
-class FlattenKernel final : public Kernel {
+class FlattenKernel final : public ReshapingKernel {
  public:
   explicit FlattenKernel(const KernelInfo& info) : axis_(info.attr_int("axis", 1)) {}
-  void prepare(KernelContext& ctx) const override { output_shape(ctx); }
-  void compute(KernelContext& ctx) const override {
-    ctx.set_output_tensor(0, ctx.input(0).reshaped(output_shape(ctx)));
-  }
 
  private:
-  Shape output_shape(const KernelContext& ctx) const {
+  Shape output_shape(const KernelContext& ctx) const override {
     const Tensor& x = ctx.input(0);
     // axis may equal rank (everything goes to the outer dim).
     const int64_t axis = axis_ < 0 ? axis_ + x.rank() : axis_;
@@ -132,16 +137,12 @@ class FlattenKernel final : public Kernel {
 SKIFF_KERNEL(native, "Flatten", 1, kLatestOpset, FlattenKernel);
 SKIFF_KERNEL_TYPES(native, "Flatten", 1, "all, complex64, complex128");
 
-class SqueezeKernel final : public Kernel {
+class SqueezeKernel final : public ReshapingKernel {
  public:
   explicit SqueezeKernel(const KernelInfo& info) : axes_(info, 13) {}
-  void prepare(KernelContext& ctx) const override { output_shape(ctx); }
-  void compute(KernelContext& ctx) const override {
-    ctx.set_output_tensor(0, ctx.input(0).reshaped(output_shape(ctx)));
-  }
 
  private:
-  Shape output_shape(const KernelContext& ctx) const {
+  Shape output_shape(const KernelContext& ctx) const override {
     const Tensor& x = ctx.input(0);
     std::vector<bool> drop(static_cast<size_t>(x.rank()), false);
     if (axes_.present(ctx)) {
@@ -168,20 +169,16 @@ SKIFF_KERNEL_TYPES(native, "Squeeze", 1, "all, complex64, complex128");
 SKIFF_KERNEL(native, "Squeeze", 13, kLatestOpset, SqueezeKernel);
 SKIFF_KERNEL_TYPES(native, "Squeeze", 13, "T: all, complex64, complex128; axes: int32, int64");
 
-class UnsqueezeKernel final : public Kernel {
+class UnsqueezeKernel final : public ReshapingKernel {
  public:
   explicit UnsqueezeKernel(const KernelInfo& info) : axes_(info, 13) {
     if (info.opset() < 13 && !info.has_attr("axes"))
       info.fail("required attribute 'axes' is missing");
   }
-  void prepare(KernelContext& ctx) const override { output_shape(ctx); }
-  void compute(KernelContext& ctx) const override {
-    ctx.set_output_tensor(0, ctx.input(0).reshaped(output_shape(ctx)));
-  }
 
  private:
   // Axes index the output, whose rank is the input's plus the new dims.
-  Shape output_shape(const KernelContext& ctx) const {
+  Shape output_shape(const KernelContext& ctx) const override {
     const Tensor& x = ctx.input(0);
     if (!axes_.present(ctx)) ctx.fail("required input 'axes' is missing");
     const std::vector<int64_t> requested = axes_.get(ctx);

@@ -10,7 +10,8 @@ namespace skiff {
 namespace {
 
 // NaN wins, as in numpy.maximum / numpy.minimum.
-struct MaxOp {
+template <bool kMax>
+struct ExtremumOp {
   using Types = decltype(kNumericTypes);  // integer types since opset 12
   static constexpr bool kMean = false;
   template <class T>
@@ -18,21 +19,11 @@ struct MaxOp {
     const compute_t<T> u = a, v = b;
     if (u != u) return a;
     if (v != v) return b;
-    return u < v ? b : a;
+    return (kMax ? u < v : v < u) ? b : a;
   }
 };
-
-struct MinOp {
-  using Types = decltype(kNumericTypes);
-  static constexpr bool kMean = false;
-  template <class T>
-  T operator()(T a, T b) const {
-    const compute_t<T> u = a, v = b;
-    if (u != u) return a;
-    if (v != v) return b;
-    return v < u ? b : a;
-  }
-};
+using MaxOp = ExtremumOp<true>;
+using MinOp = ExtremumOp<false>;
 
 struct SumOp {
   using Types = decltype(kFloatTypes);

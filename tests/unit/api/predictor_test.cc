@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "onnx/onnx.pb.h"
+#include "support/onnx_model.h"
 
 namespace skiff {
 
@@ -12,32 +12,13 @@ namespace {
 
 // y = Relu(x * w + b) with x: float[batch, 4], w, b: float[4], opset 13.
 std::string model_bytes() {
-  ::onnx::ModelProto m;
-  m.set_ir_version(8);
-  m.add_opset_import()->set_version(13);
+  ::onnx::ModelProto m = testing::model_with_float_input(13, "x", 4);
   auto* g = m.mutable_graph();
-  auto* x = g->add_input();
-  x->set_name("x");
-  auto* tt = x->mutable_type()->mutable_tensor_type();
-  tt->set_elem_type(1);
-  tt->mutable_shape()->add_dim()->set_dim_param("batch");
-  tt->mutable_shape()->add_dim()->set_dim_value(4);
-  for (const char* name : {"w", "b"}) {
-    auto* t = g->add_initializer();
-    t->set_name(name);
-    t->set_data_type(1);
-    t->add_dims(4);
-    for (int i = 0; i < 4; ++i) t->add_float_data(name[0] == 'w' ? static_cast<float>(i - 1) : 0.5f);
-  }
-  auto node = [&](const char* op, std::vector<std::string> in, const char* out) {
-    auto* n = g->add_node();
-    n->set_op_type(op);
-    for (auto& i : in) n->add_input(i);
-    n->add_output(out);
-  };
-  node("Mul", {"x", "w"}, "xw");
-  node("Add", {"xw", "b"}, "s");
-  node("Relu", {"s"}, "y");
+  testing::add_float_initializer(g, "w", {-1, 0, 1, 2});
+  testing::add_float_initializer(g, "b", {0.5f, 0.5f, 0.5f, 0.5f});
+  testing::add_node(g, "Mul", {"x", "w"}, "xw");
+  testing::add_node(g, "Add", {"xw", "b"}, "s");
+  testing::add_node(g, "Relu", {"s"}, "y");
   g->add_output()->set_name("y");
   return m.SerializeAsString();
 }
@@ -136,7 +117,11 @@ TEST(Predictor, ProfilingRecordsEveryNodeOfTheCallingThreadsRun) {
   plain->run({{"x", Tensor::view(DataType::kFloat, {1, 4}, x)}});
   EXPECT_TRUE(plain->last_profile().nodes.empty());  // off by default
 
-  auto profiled = Predictor::create(Config::from_bytes(bytes.data(), bytes.size()).profiling(true));
+  // Without passes or oneDNN regions every ONNX node stays a node of its own.
+  auto profiled = Predictor::create(Config::from_bytes(bytes.data(), bytes.size())
+                                        .profiling(true)
+                                        .opt_level(OptLevel::kNone)
+                                        .enable_dnnl(false));
   profiled->run({{"x", Tensor::view(DataType::kFloat, {1, 4}, x)}});
   const Profile p = profiled->last_profile();
   ASSERT_EQ(p.nodes.size(), 3u);

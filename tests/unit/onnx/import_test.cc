@@ -6,6 +6,7 @@
 
 #include "onnx/onnx.h"
 #include "onnx/onnx.pb.h"
+#include "support/onnx_model.h"
 
 namespace skiff::onnx {
 
@@ -15,34 +16,13 @@ namespace fs = std::filesystem;
 
 // y = Relu(x + w), with w an initializer, at opset 13.
 ::onnx::ModelProto small_model() {
-  ::onnx::ModelProto m;
-  m.set_ir_version(8);
-  auto* op = m.add_opset_import();
-  op->set_domain("");
-  op->set_version(13);
+  ::onnx::ModelProto m = testing::model_with_float_input(13, "x", 3);
+  m.mutable_opset_import(0)->set_domain("");
   auto* g = m.mutable_graph();
   g->set_name("small");
-  auto* x = g->add_input();
-  x->set_name("x");
-  auto* tt = x->mutable_type()->mutable_tensor_type();
-  tt->set_elem_type(1);
-  tt->mutable_shape()->add_dim()->set_dim_param("batch");
-  tt->mutable_shape()->add_dim()->set_dim_value(3);
-  auto* w = g->add_initializer();
-  w->set_name("w");
-  w->set_data_type(1);
-  w->add_dims(3);
-  for (float v : {1.f, 2.f, 3.f}) w->add_float_data(v);
-  auto* add = g->add_node();
-  add->set_op_type("Add");
-  add->set_name("add");
-  add->add_input("x");
-  add->add_input("w");
-  add->add_output("s");
-  auto* relu = g->add_node();
-  relu->set_op_type("Relu");
-  relu->add_input("s");
-  relu->add_output("y");
+  testing::add_float_initializer(g, "w", {1.f, 2.f, 3.f});
+  testing::add_node(g, "Add", {"x", "w"}, "s")->set_name("add");
+  testing::add_node(g, "Relu", {"s"}, "y");
   g->add_output()->set_name("y");
   return m;
 }

@@ -1,24 +1,16 @@
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "support/op_test.h"
+#include "support/random.h"
 
 namespace skiff {
 namespace {
 
 using testing::make;
 using testing::OpSpec;
+using testing::random_tensor;
 using testing::run_op;
 using testing::values;
-
-Tensor random_tensor(Shape shape, uint32_t seed) {
-  Tensor t(DataType::kFloat, shape);
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = dist(rng);
-  return t;
-}
 
 struct Case {
   Shape x, w;  // [N, C, in...], [C, M/group, kernel...]

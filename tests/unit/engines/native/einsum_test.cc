@@ -1,24 +1,16 @@
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "support/op_test.h"
+#include "support/random.h"
 
 namespace skiff {
 namespace {
 
 using testing::make;
 using testing::OpSpec;
+using testing::random_tensor;
 using testing::run_op;
 using testing::values;
-
-Tensor random_tensor(const Shape& shape, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  Tensor t(DataType::kFloat, shape);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = dist(rng);
-  return t;
-}
 
 Tensor einsum(const char* eq, std::vector<Tensor> inputs) {
   return run_op(OpSpec("Einsum").opset(12).attr("equation", eq), inputs)[0];

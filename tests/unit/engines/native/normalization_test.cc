@@ -1,25 +1,18 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
 
 #include "support/op_test.h"
+#include "support/random.h"
 
 namespace skiff {
 namespace {
 
 using testing::make;
 using testing::OpSpec;
+using testing::random_tensor;
 using testing::run_op;
 using testing::values;
-
-Tensor random_tensor(Shape shape, uint32_t seed, float lo = -1.0f, float hi = 1.0f) {
-  Tensor t(DataType::kFloat, shape);
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(lo, hi);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = dist(rng);
-  return t;
-}
 
 // Mean and population variance of x[o, g, i] over o and i, for group g.
 void ref_stats(const Tensor& x, int64_t outer, int64_t groups, int64_t inner, int64_t g,

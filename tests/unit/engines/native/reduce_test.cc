@@ -2,9 +2,9 @@
 
 #include <cmath>
 #include <limits>
-#include <random>
 
 #include "support/op_test.h"
+#include "support/random.h"
 
 namespace skiff {
 namespace {
@@ -14,12 +14,9 @@ using testing::OpSpec;
 using testing::run_op;
 using testing::values;
 
+// Inputs in [-2, 2).
 Tensor random_tensor(const Shape& shape, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-2.f, 2.f);
-  Tensor t(DataType::kFloat, shape);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = dist(rng);
-  return t;
+  return testing::random_tensor(shape, seed, -2.f, 2.f);
 }
 
 // Naive reference: visits every input element and folds it into its output.

@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
 
 #include "support/op_test.h"
+#include "support/random.h"
 
 namespace skiff {
 namespace {
@@ -13,12 +13,9 @@ using testing::OpSpec;
 using testing::run_op;
 using testing::values;
 
+// Inputs in [-3, 3).
 Tensor random_tensor(const Shape& shape, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-3.f, 3.f);
-  Tensor t(DataType::kFloat, shape);
-  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = dist(rng);
-  return t;
+  return testing::random_tensor(shape, seed, -3.f, 3.f);
 }
 
 // Reference softmax over groups: element i belongs to group (i / (n*inner),

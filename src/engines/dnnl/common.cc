@@ -1,0 +1,112 @@
+#include "engines/dnnl/common.h"
+
+namespace skiff::dnnl_engine {
+
+const dnnl::engine& cpu_engine() {
+  static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+dims to_dims(const Shape& shape) {
+  if (shape.empty()) return {1};
+  return dims(shape.begin(), shape.end());
+}
+
+static tag plain_tag(size_t rank) {
+  switch (rank) {
+    case 0:
+    case 1: return tag::a;
+    case 2: return tag::ab;
+    case 3: return tag::abc;
+    case 4: return tag::abcd;
+    case 5: return tag::abcde;
+    case 6: return tag::abcdef;
+    default: return tag::undef;
+  }
+}
+
+md plain_md(const Shape& shape) {
+  const dims d = to_dims(shape);
+  if (d.size() <= 6) return md(d, dt::f32, plain_tag(d.size()));
+  // Ranks past oneDNN's named tags: explicit row-major strides.
+  dims strides(d.size());
+  int64_t stride = 1;
+  for (size_t i = d.size(); i-- > 0;) {
+    strides[i] = stride;
+    stride *= std::max<int64_t>(d[i], 1);
+  }
+  return md(d, dt::f32, strides);
+}
+
+tag layout_tag(const md& desc) {
+  static const std::vector<tag> kCandidates[] = {
+      {}, {tag::a}, {tag::ab, tag::ba}, {tag::abc, tag::acb, tag::aBc16b, tag::aBc8b},
+      {tag::abcd, tag::acdb, tag::aBcd16b, tag::aBcd8b}, {tag::abcde, tag::acdeb, tag::aBcde16b, tag::aBcde8b}};
+  const dims d = desc.dims();
+  if (d.size() >= std::size(kCandidates)) return tag::undef;
+  for (tag t : kCandidates[d.size()])
+    if (md(d, dt::f32, t) == desc) return t;
+  return tag::undef;
+}
+
+bool has_padding(const md& desc) {
+  const auto& data = desc.data;
+  for (int i = 0; i < data.ndims; ++i)
+    if (data.padded_dims[i] != data.dims[i]) return true;
+  return false;
+}
+
+md any_md(const Shape& shape) { return md(to_dims(shape), dt::f32, tag::any); }
+
+bool is_plain(const md& desc, const Shape& shape) { return desc == plain_md(shape); }
+
+int64_t attr_int(const ir::Node& node, const std::string& name, int64_t fallback) {
+  const ir::Attribute* a = node.attr(name);
+  return a && a->type == ir::Attribute::Type::kInt ? a->i : fallback;
+}
+
+float attr_float(const ir::Node& node, const std::string& name, float fallback) {
+  const ir::Attribute* a = node.attr(name);
+  return a && a->type == ir::Attribute::Type::kFloat ? a->f : fallback;
+}
+
+std::string attr_string(const ir::Node& node, const std::string& name, const std::string& fallback) {
+  const ir::Attribute* a = node.attr(name);
+  return a && a->type == ir::Attribute::Type::kString ? a->s : fallback;
+}
+
+std::vector<int64_t> attr_ints(const ir::Node& node, const std::string& name,
+                               std::vector<int64_t> fallback) {
+  const ir::Attribute* a = node.attr(name);
+  return a && a->type == ir::Attribute::Type::kInts ? a->ints : fallback;
+}
+
+std::vector<float> attr_floats(const ir::Node& node, const std::string& name) {
+  const ir::Attribute* a = node.attr(name);
+  return a && a->type == ir::Attribute::Type::kFloats ? a->floats : std::vector<float>{};
+}
+
+bool fused_activation(const ir::Node& node, EltwiseChain* chain) {
+  using alg = dnnl::algorithm;
+  const std::string activation = attr_string(node, "activation", "");
+  const std::vector<float> params = attr_floats(node, "activation_params");
+  chain->clear();
+  if (activation.empty()) return true;
+  if (activation == "Relu") chain->push_back({alg::eltwise_relu, 0.f, 0.f});
+  else if (activation == "LeakyRelu" && params.size() == 1) chain->push_back({alg::eltwise_relu, params[0], 0.f});
+  else if (activation == "Clip" && params.size() == 2) chain->push_back({alg::eltwise_clip, params[0], params[1]});
+  else if (activation == "Sigmoid") chain->push_back({alg::eltwise_logistic, 0.f, 0.f});
+  else if (activation == "Tanh") chain->push_back({alg::eltwise_tanh, 0.f, 0.f});
+  else if (activation == "HardSwish") chain->push_back({alg::eltwise_hardswish, 0.f, 0.f});
+  else if (activation == "HardSigmoid" && params.size() == 2) {
+    // max(0, min(1, alpha * x + beta)): oneDNN 2.6 has no hardsigmoid.
+    chain->push_back({alg::eltwise_linear, params[0], params[1]});
+    chain->push_back({alg::eltwise_clip, 0.f, 1.f});
+  } else if (activation == "Gelu") chain->push_back({alg::eltwise_gelu_erf, 0.f, 0.f});
+  else if (activation == "GeluTanh") chain->push_back({alg::eltwise_gelu_tanh, 0.f, 0.f});
+  else if (activation == "Silu") chain->push_back({alg::eltwise_swish, 1.f, 0.f});
+  else return false;
+  return true;
+}
+
+}  // namespace skiff::dnnl_engine

@@ -1,0 +1,57 @@
+// Softmax and LogSoftmax on oneDNN's softmax primitives, on plain layouts.
+// Before opset 13 ONNX flattens the input to [outer, inner] at `axis` and
+// normalizes whole rows; from 13 it normalizes along `axis` alone.
+#include "engines/dnnl/op.h"
+
+namespace skiff::dnnl_engine {
+
+namespace {
+
+class SoftmaxOp final : public DnnlOp {
+ public:
+  explicit SoftmaxOp(const OpInfo& info)
+      : log_(info.node.op_type == "LogSoftmax"),
+        coerced_(info.opset < 13),
+        axis_(attr_int(info.node, "axis", info.opset < 13 ? 1 : -1)) {}
+
+  bool build(OpBuilder& b) const override {
+    const Shape& x = b.input_shape(0);
+    const int64_t rank = static_cast<int64_t>(x.size());
+    if (rank < 1 || axis_ < -rank || axis_ >= rank) return false;
+    const int64_t axis = axis_ < 0 ? axis_ + rank : axis_;
+    md data = plain_md(x);
+    int softmax_axis = static_cast<int>(axis);
+    if (coerced_) {
+      int64_t outer = 1, inner = 1;
+      for (int64_t d = 0; d < rank; ++d) (d < axis ? outer : inner) *= x[d];
+      data = plain_md({outer, inner});
+      softmax_axis = 1;
+    }
+    const Arg in = b.alias(b.input(0, plain_md(x)), data);
+    const Arg out = b.alias(b.output(0, x, plain_md(x)), data);
+    if (log_) {
+      const dnnl::logsoftmax_forward::desc desc(dnnl::prop_kind::forward_inference, data, softmax_axis);
+      const dnnl::logsoftmax_forward::primitive_desc pd(desc, b.attr(false), cpu_engine());
+      b.add(dnnl::logsoftmax_forward(pd), pd, {{DNNL_ARG_SRC, in}, {DNNL_ARG_DST, out}});
+    } else {
+      const dnnl::softmax_forward::desc desc(dnnl::prop_kind::forward_inference, data, softmax_axis);
+      const dnnl::softmax_forward::primitive_desc pd(desc, b.attr(false), cpu_engine());
+      b.add(dnnl::softmax_forward(pd), pd, {{DNNL_ARG_SRC, in}, {DNNL_ARG_DST, out}});
+    }
+    return true;
+  }
+
+ private:
+  bool log_, coerced_;
+  int64_t axis_;
+};
+
+}  // namespace
+
+// 13: normalizes along `axis` only (was: the flattened trailing axes).
+SKIFF_DNNL_OP("", "Softmax", 1, 12, SoftmaxOp, accept_all);
+SKIFF_DNNL_OP("", "Softmax", 13, kLatestOpset, SoftmaxOp, accept_all);
+SKIFF_DNNL_OP("", "LogSoftmax", 1, 12, SoftmaxOp, accept_all);
+SKIFF_DNNL_OP("", "LogSoftmax", 13, kLatestOpset, SoftmaxOp, accept_all);
+
+}  // namespace skiff::dnnl_engine
