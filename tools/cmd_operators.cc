@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <tuple>
 
 #include "cli.h"
 #include "core/dispatch.h"
@@ -136,24 +137,37 @@ int check_types() {
   return problems.empty() ? kExitOk : kExitFailed;
 }
 
-// One op's Types cell: the types once when every range shares them, else
-// "since-until: types" per run of ranges with the same types.
+// One op's Types cell: the types once when every range of every engine
+// shares them, else one "engine since-until: types" item per run of ranges
+// with the same types (the engine named only when there are several).
 std::string types_cell(const std::vector<const KernelDef*>& defs, const char* separator) {
-  std::vector<std::pair<std::string, std::string>> runs;  // (opsets, types)
-  std::string_view previous;
-  int run_since = 0;
-  for (size_t i = 0; i < defs.size(); ++i) {
-    const std::string_view types = types_of(*defs[i]);
-    if (i == 0 || types != previous) {
-      run_since = defs[i]->since;
-      runs.emplace_back("", std::string(types));
+  struct Run {
+    std::string_view engine, types;
+    int since, until;
+  };
+  std::vector<std::string_view> engines;
+  for (const auto* d : defs)
+    if (std::find(engines.begin(), engines.end(), d->engine) == engines.end()) engines.push_back(d->engine);
+  std::vector<Run> runs;
+  std::map<std::string_view, int> runs_per_engine;
+  for (std::string_view engine : engines)
+    for (const auto* d : defs) {
+      if (d->engine != engine) continue;
+      const std::string_view types = types_of(*d);
+      if (!runs.empty() && runs.back().engine == engine && runs.back().types == types) {
+        runs.back().until = d->until;
+        continue;
+      }
+      runs.push_back({engine, types, d->since, d->until});
+      ++runs_per_engine[engine];
     }
-    runs.back().first = str_cat(run_since, "-", defs[i]->until);
-    previous = types;
-  }
-  if (runs.size() == 1) return runs[0].second;
+  if (runs.size() == 1) return std::string(runs[0].types);
   std::string s;
-  for (const auto& [opsets, types] : runs) s += str_cat(s.empty() ? "" : separator, opsets, ": ", types);
+  for (const auto& r : runs) {
+    std::string label = engines.size() > 1 ? std::string(r.engine) : "";
+    if (runs_per_engine[r.engine] > 1) label += str_cat(label.empty() ? "" : " ", r.since, "-", r.until);
+    s += str_cat(s.empty() ? "" : separator, label, ": ", r.types);
+  }
   return s;
 }
 
@@ -176,8 +190,13 @@ int cmd_operators(const std::vector<std::string>& args) {
   std::map<std::pair<std::string, std::string>, std::vector<const KernelDef*>> ops;
   for (const auto& def : KernelRegistry::global().all())
     if (is_listed(def)) ops[{std::string(def.domain), std::string(def.op)}].push_back(&def);
+  // By first opset, native before other engines, so the table is the same
+  // whatever order the registrations ran in.
   for (auto& [key, defs] : ops)
-    std::sort(defs.begin(), defs.end(), [](auto* a, auto* b) { return a->since < b->since; });
+    std::sort(defs.begin(), defs.end(), [](auto* a, auto* b) {
+      return std::make_tuple(a->since, a->engine != "native", a->engine) <
+             std::make_tuple(b->since, b->engine != "native", b->engine);
+    });
   auto ranges = [](const std::vector<const KernelDef*>& defs) {
     std::string s;
     for (const auto* d : defs)
@@ -199,8 +218,8 @@ int cmd_operators(const std::vector<std::string>& args) {
             << "Types are the element types each kernel accepts, by ONNX type constraint "
                "(`T`, `T1`, `Tind`, ...; left out when the op has one) or by input name for "
                "inputs without one (`axes`, `shape`), as declared "
-               "beside each registration with `SKIFF_KERNEL_TYPES`. Where opset ranges differ, "
-               "the cell lists them per range. Groups:\n\n";
+               "beside each registration with `SKIFF_KERNEL_TYPES`. Where opset ranges or engines "
+               "differ, the cell lists them per engine and range. Groups:\n\n";
   for (const auto& [name, list] : type_groups()) std::cout << "- **" << name << "**: " << list << "\n";
   std::cout << "\n"
             << ops.size() << " operators.\n\n"

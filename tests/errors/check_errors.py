@@ -4,9 +4,10 @@ a clean run-time error: exit status 3 and exactly one stderr line, starting
 `skiff: `, that names the node (every node is named after its case) and
 contains each substring the case expects (the offending index, axis, shape or
 input). A crash (a signal), a sanitizer report, a hang or any other status
-fails.
+fails. Each case runs once per engine (oneDNN regions, then native kernels
+only), since either may meet the bad data first.
 
-    check_errors.py --skiff build/bin/skiff --dir WORKDIR [CASE...]
+    check_errors.py --skiff build/bin/skiff --dir WORKDIR [--engines dnnl,native] [CASE...]
 
 The models and their input files are written to WORKDIR/<case>/ first
 (model.onnx, inputs/input_K.pb), so a failing case can be rerun by hand.
@@ -61,11 +62,12 @@ def sanitizer_env():
     return env
 
 
-def check_one(skiff, case, folder):
-    """Returns (ok, reason) for one case."""
-    model, inputs_dir = write_case(case, folder)
+def check_one(skiff, case, model, inputs_dir, engine):
+    """Returns (ok, reason) for one case on one engine."""
+    folder = os.path.dirname(model)
     try:
-        proc = subprocess.run([skiff, "run", model, "--inputs", inputs_dir], stdin=subprocess.DEVNULL,
+        proc = subprocess.run([skiff, "run", model, "--inputs", inputs_dir, "--engine", engine],
+                              stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT_S,
                               env=sanitizer_env())
     except subprocess.TimeoutExpired:
@@ -95,6 +97,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skiff", required=True, help="path to the skiff binary")
     parser.add_argument("--dir", required=True, help="work folder for the models and inputs")
+    parser.add_argument("--engines", default="dnnl,native", help="engines to run each case on")
     parser.add_argument("cases", nargs="*", help="run only these cases")
     args = parser.parse_args()
     if not (os.path.isfile(args.skiff) and os.access(args.skiff, os.X_OK)):
@@ -107,12 +110,16 @@ def main():
         print("check_errors: unknown cases %s" % sorted(unknown), file=sys.stderr)
         return 2
     selected = [c for c in CASES if not args.cases or c.name in args.cases]
-    failed = 0
+    engines = args.engines.split(",")
+    runs = failed = 0
     for case in selected:
-        ok, reason = check_one(args.skiff, case, os.path.join(os.path.abspath(args.dir), case.name))
-        print("%s %s: %s" % ("PASS" if ok else "FAIL", case.name, reason))
-        failed += not ok
-    print("%d passed, %d failed" % (len(selected) - failed, failed))
+        model, inputs_dir = write_case(case, os.path.join(os.path.abspath(args.dir), case.name))
+        for engine in engines:
+            ok, reason = check_one(args.skiff, case, model, inputs_dir, engine)
+            print("%s %s [%s]: %s" % ("PASS" if ok else "FAIL", case.name, engine, reason))
+            runs += 1
+            failed += not ok
+    print("%d passed, %d failed (%d cases x %d engines)" % (runs - failed, failed, len(selected), len(engines)))
     return 1 if failed else 0
 
 

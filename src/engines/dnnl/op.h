@@ -9,7 +9,8 @@
 // runs on its native kernel, on plain layouts, and the region goes on.
 //
 // Registration, beside the implementation (also registers a single-node
-// "dnnl" kernel so that the op-test harness can run the op alone):
+// "dnnl" kernel so that the op-test harness can run the op alone, with its
+// types declared float for docs/operators.md):
 //
 //   SKIFF_DNNL_OP("", "Conv", 1, kLatestOpset, ConvOp, ConvOp::accepts);
 #pragma once
@@ -128,4 +129,7 @@ inline bool accept_all(const OpInfo&) { return true; }
             return std::make_unique<Class>(info);                                                 \
           }}) &&                                                                                  \
       ::skiff::KernelRegistry::global().add(::skiff::KernelDef{                                   \
-          "dnnl", domain, op, since, until, &::skiff::dnnl_engine::single_node_kernel})
+          "dnnl", domain, op, since, until, &::skiff::dnnl_engine::single_node_kernel}) &&        \
+      /* float only: DnnlEngine::supports takes float data (other inputs float or constant) */  \
+      ::skiff::KernelRegistry::global().add_types(                                               \
+          ::skiff::KernelTypes{"dnnl", domain, op, since, "float"})
