@@ -20,7 +20,7 @@ Commands:
   optimize MODEL write the optimized (and optionally pruned) model as ONNX
   bench MODEL    latency (median, p90, p99), throughput and peak memory
   version        version, git commit, compiler, build flags, CPU features
-  operators      the ops skiff has kernels for, by domain and opset range
+  operators      the ops skiff has kernels for: domain, opset ranges, dtypes
 
 Run `skiff <command> --help` for a command's options.
 
