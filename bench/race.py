@@ -116,6 +116,11 @@ def write_report(path, rows, peak, build, command, threads_list, rounds, duratio
              "The machine is a shared 2-core VM on which other engineers build at the same time, so the "
              "absolute numbers are noisy; the ratios, measured side by side, are what to read." % (rounds, duration),
              "",
+             "Threads: `skiff` runs OpenMP with OMP_WAIT_POLICY=passive unless the variable is set (waiting threads "
+             "sleep instead of spinning, which on this shared machine turned 2-thread ResNet-50 from 225-1170 ms "
+             "into ~70 ms); oneDNN steps estimated under ~30 us run on one thread. ORT uses its own thread pool "
+             "(intraOpNumThreads = threads).",
+             "",
              "Zoo models have random weights (bench/build_zoo.py: nothing pretrained can be downloaded here); "
              "latency does not depend on the weights' values. GFLOP/s counts 2 flops per multiply-add of "
              "Conv/ConvTranspose/MatMul/Gemm/LSTM (bench/flops.py) at skiff's median latency.", "",

@@ -42,6 +42,12 @@ Options:
   --seed N            seed for the random inputs (default 0)
   --json              print one JSON object instead of text
   --no-progress       never draw the progress bar
+  --sweep NAME:AXIS:FROM:TO:COUNT
+                      dynamic shapes: after the fixed-shape runs, feed COUNT
+                      sizes from FROM to TO along AXIS of input NAME, one
+                      after another, each twice; report the first call (builds
+                      primitives) and the second against the fixed-shape
+                      median, and the peak memory after the sweep
 )";
 
 struct Options {
@@ -56,6 +62,8 @@ struct Options {
   size_t cache = 64;
   uint64_t seed = 0;
   bool json = false, progress = true;
+  std::string sweep_input;
+  int64_t sweep_axis = -1, sweep_from = 0, sweep_to = 0, sweep_count = 0;
 };
 
 Shape parse_shape(const std::string& text, const std::string& what) {
@@ -102,6 +110,22 @@ Options parse(const std::vector<std::string>& args) {
     else if (a == "--no-dnnl") o.engines = {"native"};
     else if (a == "--json") o.json = true;
     else if (a == "--no-progress") o.progress = false;
+    else if (a == "--sweep") {
+      const std::string& spec = value();
+      std::vector<std::string> parts;
+      for (size_t pos = 0, colon; ; pos = colon + 1) {
+        colon = spec.find(':', pos);
+        parts.push_back(spec.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos));
+        if (colon == std::string::npos) break;
+      }
+      if (parts.size() != 5) throw UsageError("--sweep wants NAME:AXIS:FROM:TO:COUNT");
+      o.sweep_input = parts[0];
+      o.sweep_axis = parse_count(parts[1], "--sweep AXIS");
+      o.sweep_from = parse_count(parts[2], "--sweep FROM");
+      o.sweep_to = parse_count(parts[3], "--sweep TO");
+      o.sweep_count = parse_count(parts[4], "--sweep COUNT");
+      if (o.sweep_count < 1 || o.sweep_to < o.sweep_from) throw UsageError("--sweep wants FROM <= TO and COUNT >= 1");
+    }
     else if (a == "--shape") {
       const std::string& spec = value();
       const size_t eq = spec.rfind('=');
@@ -172,6 +196,56 @@ void draw_progress(double fraction, size_t runs, double median_ms) {
   std::fflush(stderr);
 }
 
+// Feeds sizes along one axis in turn, each twice (the first call builds
+// shape-dependent state, the second is steady), then all of them once more:
+// with the primitive cache at least as large as the sweep, the third calls
+// must find everything cached and match the second ones.
+void sweep(const Predictor& predictor, NamedTensors inputs, const Options& o, std::mt19937_64& rng) {
+  using clock = std::chrono::steady_clock;
+  size_t index = 0;
+  while (index < inputs.size() && inputs[index].first != o.sweep_input) ++index;
+  if (index == inputs.size())
+    throw Error(ErrorCode::kInvalidInput, str_cat("--sweep names '", o.sweep_input, "', which is not an input"));
+  const Shape base = inputs[index].second.shape();
+  if (o.sweep_axis >= static_cast<int64_t>(base.size()))
+    throw Error(ErrorCode::kInvalidInput, str_cat("--sweep axis ", o.sweep_axis, " is past the input's rank"));
+  std::vector<Tensor> tensors;
+  for (int64_t k = 0; k < o.sweep_count; ++k) {
+    Shape shape = base;
+    shape[o.sweep_axis] = o.sweep_count == 1 ? o.sweep_from
+                                              : o.sweep_from + (o.sweep_to - o.sweep_from) * k / (o.sweep_count - 1);
+    TensorInfo info;
+    info.name = o.sweep_input;
+    info.dtype = inputs[index].second.dtype();
+    info.rank_known = true;
+    Options fixed = o;
+    fixed.shapes[o.sweep_input] = shape;
+    tensors.push_back(random_input(info, fixed, rng));
+  }
+  auto timed = [&](const Tensor& t) {
+    inputs[index].second = t;
+    const auto t0 = clock::now();
+    predictor.run(inputs);
+    return std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+  };
+  std::vector<double> first, second;
+  for (const Tensor& t : tensors) {
+    first.push_back(timed(t));
+    second.push_back(timed(t));
+  }
+  std::fprintf(stderr, "sweep of %s axis %lld: size, first ms, second ms, third ms (after the whole sweep)\n",
+               o.sweep_input.c_str(), static_cast<long long>(o.sweep_axis));
+  double worst = 0;
+  for (size_t k = 0; k < tensors.size(); ++k) {
+    const double third = timed(tensors[k]);
+    worst = std::max(worst, third / second[k]);
+    std::fprintf(stderr, "%lld, %.3f, %.3f, %.3f\n", static_cast<long long>(tensors[k].dim(o.sweep_axis)),
+                 first[k], second[k], third);
+  }
+  std::fprintf(stderr, "sweep: %lld sizes; worst third / second call %.2f; peak memory %.1f MiB\n",
+               static_cast<long long>(o.sweep_count), worst, static_cast<double>(peak_rss_bytes()) / (1 << 20));
+}
+
 }  // namespace
 
 int cmd_bench(const std::vector<std::string>& args) {
@@ -238,6 +312,7 @@ int cmd_bench(const std::vector<std::string>& args) {
   const int threads = o.threads > 0 ? o.threads : build_info().max_threads;
   std::string engines;
   for (const auto& e : o.engines.empty() ? default_engines() : o.engines) engines += (engines.empty() ? "" : ",") + e;
+  if (!o.sweep_input.empty()) sweep(*predictor, inputs, o, rng);
   if (o.json) {
     std::printf(
         "{\"model\": \"%s\", \"engines\": \"%s\", \"threads\": %d, \"batch\": %lld, \"runs\": %zu, "

@@ -194,6 +194,18 @@ bool KernelRegistry::add(const KernelDef& def) {
   return true;
 }
 
+bool KernelRegistry::add_types(const KernelTypes& types) {
+  types_.push_back(types);
+  return true;
+}
+
+const KernelTypes* KernelRegistry::types(const KernelDef& def) const {
+  for (const auto& t : types_)
+    if (t.engine == def.engine && t.domain == def.domain && t.op == def.op && t.since == def.since)
+      return &t;
+  return nullptr;
+}
+
 const KernelDef* KernelRegistry::find(std::string_view engine, std::string_view domain,
                                       std::string_view op, int64_t opset) const {
   for (const auto& d : defs_)

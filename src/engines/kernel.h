@@ -12,6 +12,7 @@
 //
 //   class ReluKernel final : public Kernel { ... };
 //   SKIFF_KERNEL(native, "Relu", 6, 13, ReluKernel);  // 14: bfloat16
+//   SKIFF_KERNEL_TYPES(native, "Relu", 6, "floats");
 #pragma once
 
 #include <functional>
@@ -190,6 +191,25 @@ struct KernelDef {
   KernelFactory factory;
 };
 
+// The element types one registration accepts, declared beside it with
+// SKIFF_KERNEL_TYPES (docs/operators.md prints them; `skiff operators --check`
+// fails for a registration without them). `types` lists the ONNX type
+// constraints the kernel's dispatch actually handles:
+//   "T: floats; Tind: int32, int64"   (the constraint name may be left out
+//                                      when the op has one)
+// Each item is a dtype_name ("float", "int64", "string"), a group named after
+// core/dispatch.h's lists ("floats" = kFloatTypes, "ints", "signed",
+// "numeric", "pod", "all"), "any" (any value, passed through: Identity, If),
+// or seq(items) / optional(items). Inputs with no ONNX type constraint are
+// named by input name ("axes: int32, int64").
+struct KernelTypes {
+  std::string_view engine;
+  std::string_view domain;
+  std::string_view op;
+  int since;  // the registration's first opset
+  std::string_view types;
+};
+
 class KernelRegistry {
  public:
   static KernelRegistry& global();
@@ -201,8 +221,14 @@ class KernelRegistry {
   const KernelDef* find(std::string_view domain, std::string_view op, int64_t opset) const;
   const std::vector<KernelDef>& all() const { return defs_; }
 
+  bool add_types(const KernelTypes& types);
+  // The types declared for `def`, or nullptr when none were.
+  const KernelTypes* types(const KernelDef& def) const;
+  const std::vector<KernelTypes>& all_types() const { return types_; }
+
  private:
   std::vector<KernelDef> defs_;
+  std::vector<KernelTypes> types_;
 };
 
 // Latest opset a kernel can claim without knowing later changes.
@@ -225,3 +251,13 @@ inline constexpr int kLatestOpset = 21;
           [](const ::skiff::KernelInfo& info) -> std::unique_ptr<::skiff::Kernel> {       \
             return std::make_unique<Class>(info);                                         \
           }})
+
+// Declares the dtypes of the registration (engine, op, since): one line beside
+// its SKIFF_KERNEL line. See KernelTypes for the syntax.
+#define SKIFF_KERNEL_TYPES(engine, op, since, types) \
+  SKIFF_KERNEL_DOMAIN_TYPES(engine, "", op, since, types)
+
+#define SKIFF_KERNEL_DOMAIN_TYPES(engine, domain, op, since, types)     \
+  static const bool SKIFF_CONCAT(skiff_kernel_types_, __LINE__) =       \
+      ::skiff::KernelRegistry::global().add_types(::skiff::KernelTypes{ \
+          #engine, domain, op, since, types})

@@ -1,6 +1,8 @@
 // Builds the Exec of one input-shape signature: walks the region's nodes in
 // order, lets each op add its primitives (or falls back to the native
 // kernel), fuses activation chains as post-ops, and plans the arena.
+#include <omp.h>
+
 #include <algorithm>
 
 #include "engines/dnnl/region.h"
@@ -11,6 +13,38 @@ namespace {
 
 // Weight-cache keys of op-owned tensors start past any input index.
 constexpr size_t kPackedSlots = 1 << 16;
+
+// Steps estimated below this run on one thread (bench: the PaddleOCR
+// classifier, 0.7 ms, took 1.4-3.8 ms at 2 threads when every small
+// primitive woke the second thread).
+constexpr double kSmallStepNs = 30000;
+
+// A rough time for a step: 50 GFLOP/s for the multiply-adds of
+// convolutions and matmuls, 10 GB/s for the bytes it touches.
+double estimate_ns(const dnnl::primitive& primitive, const std::vector<md>& touched, const md& weights,
+                   const md& dst) {
+  double bytes = 0;
+  for (const md& d : touched) bytes += static_cast<double>(d.get_size());
+  double flops = 0;
+  const auto kind = primitive.get_kind();
+  using pk = dnnl::primitive::kind;
+  if ((kind == pk::convolution || kind == pk::deconvolution || kind == pk::matmul) && !weights.is_zero()) {
+    const dims w = weights.dims(), y = dst.dims();
+    double weights_elems = 1, dst_elems = 1;
+    for (auto d : w) weights_elems *= static_cast<double>(d);
+    for (auto d : y) dst_elems *= static_cast<double>(d);
+    const double outputs_per_weight_row = kind == pk::matmul ? static_cast<double>(y.back()) : static_cast<double>(y[1]);
+    flops = 2 * dst_elems * weights_elems / std::max(1.0, outputs_per_weight_row);
+  } else if (kind == pk::rnn) {
+    // Every time step is a parallel region: with a batch of a few rows the
+    // steps are too short to share (LSTM classifier, batch 1: 2.7 ms on one
+    // thread, 7.5 ms on two).
+    const dims y = dst.dims();
+    if (y.size() == 3 && y[1] <= 4) return 0;
+    flops = 1e12;
+  }
+  return flops / 50 + bytes / 10;
+}
 
 class Builder final : public OpBuilder {
  public:
@@ -132,6 +166,7 @@ class Builder final : public OpBuilder {
       else values_.at(value).views.pop_back();
     }
   }
+  bool build_node(size_t index, bool fused);
   bool try_op(const DnnlOp& op) {
     try {
       return op.build(*this);
@@ -154,6 +189,7 @@ class Builder final : public OpBuilder {
   std::vector<std::pair<std::string, bool>> undo_;
   size_t node_ = 0;
   bool chain_active_ = false, chain_applied_ = false;
+  double node_work_ns_ = 0;  // estimated time of the current node's steps
   mutable size_t chain_rank_ = 0;  // rank of the fused primitive's output (from post_ops_fit)
   std::vector<std::pair<int, Arg>> post_op_args_;  // binary post-op operands for the next add()
 };
@@ -205,6 +241,10 @@ bool Builder::post_ops_fit(const Shape& shape, bool binary_ok) const {
       if (it == values_.end() || it->second.shape != shape) return false;
     } else if (item.kind == ChainItem::Kind::kBinary) {
       if (!binary_ok) return false;
+      if (item.channels.defined()) {
+        if (shape.size() < 2 || shape[1] != item.channels.numel()) return false;
+        continue;
+      }
       // The constant may broadcast to the output, never the other way.
       const Shape& c = r_.body().initializer(item.operand)->shape();
       if (c.size() > shape.size()) return false;
@@ -281,15 +321,23 @@ dnnl::primitive_attr Builder::attr(bool with_post_ops, const EltwiseChain& own) 
         break;
       case ChainItem::Kind::kBinary: {
         // The constant at the output's rank, 1 where it broadcasts.
-        const ir::Node& member = r_.node(item.nodes[0]);
-        const size_t input = member.inputs[0] == item.operand ? 0 : 1;
-        Shape c = r_.body().initializer(item.operand)->shape();
-        c.insert(c.begin(), chain_rank_ - c.size(), 1);
-        const md desc = plain_md(c);
-        ops.append_binary(item.algorithm, desc);
         Buffer buffer;
         buffer.kind = Buffer::Kind::kWeight;
-        buffer.weight = r_.weight(item.nodes[0], input, desc, desc);
+        md desc;
+        if (item.channels.defined()) {
+          Shape c(chain_rank_, 1);
+          c[1] = item.channels.numel();
+          desc = plain_md(c);
+          buffer.weight = r_.weight(item.nodes[0], kPackedSlots + item.slot, item.channels, desc, desc);
+        } else {
+          const ir::Node& member = r_.node(item.nodes[0]);
+          const size_t input = member.inputs[0] == item.operand ? 0 : 1;
+          Shape c = r_.body().initializer(item.operand)->shape();
+          c.insert(c.begin(), chain_rank_ - c.size(), 1);
+          desc = plain_md(c);
+          buffer.weight = r_.weight(item.nodes[0], input, desc, desc);
+        }
+        ops.append_binary(item.algorithm, desc);
         post_op_args_.emplace_back(DNNL_ARG_ATTR_MULTIPLE_POST_OP(ops.len() - 1) | DNNL_ARG_SRC_1,
                                    add_view(desc, add_buffer(std::move(buffer))));
         break;
@@ -310,9 +358,12 @@ void Builder::add(const dnnl::primitive& primitive, const dnnl::primitive_desc_b
 
 void Builder::add_step(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,
                        std::vector<std::pair<int, Arg>> args) {
+  std::vector<md> touched;
+  for (const auto& [arg, view] : args) touched.push_back(exec_->views[view].desc);
+  node_work_ns_ += estimate_ns(primitive, touched, pd.weights_desc(), pd.dst_desc());
   const md scratch = pd.scratchpad_desc();
   if (scratch.get_size() > 0) args.emplace_back(DNNL_ARG_SCRATCHPAD, temporary(scratch));
-  exec_->steps.push_back(Step{primitive, std::move(args), -1});
+  exec_->steps.push_back(Step{primitive, std::move(args), -1, 0});
 }
 
 std::vector<Value> Builder::native_prepare(size_t index) {
@@ -360,7 +411,7 @@ void Builder::build_native(size_t index) {
     call.outputs[o] = output(o, shape, plain_md(shape));
   }
   exec_->natives.push_back(std::move(call));
-  exec_->steps.push_back(Step{dnnl::primitive(), {}, static_cast<int>(exec_->natives.size() - 1)});
+  exec_->steps.push_back(Step{dnnl::primitive(), {}, static_cast<int>(exec_->natives.size() - 1), 0});
   ++exec_->native_nodes;
 }
 
@@ -428,32 +479,46 @@ void Builder::plan_arena() {
   }
 }
 
+// Builds node `index` (with its post-op chain when `fused`); false leaves
+// nothing behind. A node whose steps would take less than kSmallStepNs is
+// rebuilt for one thread: waking the other threads would cost more.
+bool Builder::build_node(size_t index, bool fused) {
+  const DnnlOp& op = *r_.op(index);
+  const Mark before = mark();
+  auto attempt = [&] {
+    node_ = index;
+    node_work_ns_ = 0;
+    chain_active_ = fused;
+    chain_applied_ = false;
+    const bool ok = try_op(op) && (!fused || chain_applied_);
+    chain_active_ = false;
+    node_ = index;
+    return ok;
+  };
+  bool ok = attempt();
+  const int threads = omp_get_max_threads();
+  if (ok && threads > 1 && node_work_ns_ < kSmallStepNs) {
+    rollback(before);
+    omp_set_num_threads(1);
+    ok = attempt();
+    omp_set_num_threads(threads);
+    for (size_t s = before.steps; ok && s < exec_->steps.size(); ++s) exec_->steps[s].threads = 1;
+  }
+  if (!ok) rollback(before);
+  return ok;
+}
+
 std::shared_ptr<const Exec> Builder::run() {
   std::vector<bool> done(r_.body().nodes.size(), false);
   for (size_t index : r_.order()) {
     if (done[index]) continue;
-    node_ = index;
-    const DnnlOp& op = *r_.op(index);
-    if (!r_.chain(index).empty()) {
-      const Mark before = mark();
-      chain_active_ = true;
-      chain_applied_ = false;
-      const bool fused = try_op(op) && chain_applied_;
-      chain_active_ = false;
-      node_ = index;
-      if (fused) {
-        for (const ChainItem& item : r_.chain(index))
-          for (size_t member : item.nodes) done[member] = true;
-        ++exec_->fused_chains;
-        continue;
-      }
-      rollback(before);
+    if (!r_.chain(index).empty() && build_node(index, true)) {
+      for (const ChainItem& item : r_.chain(index))
+        for (size_t member : item.nodes) done[member] = true;
+      ++exec_->fused_chains;
+      continue;
     }
-    const Mark before = mark();
-    if (!try_op(op)) {
-      rollback(before);
-      build_native(index);
-    }
+    if (!build_node(index, false)) build_native(index);
   }
   finish_outputs();
   plan_arena();

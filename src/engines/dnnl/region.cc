@@ -1,5 +1,8 @@
 #include "engines/dnnl/region.h"
 
+#include <omp.h>
+
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
@@ -31,8 +34,10 @@ struct Arena {
 
 thread_local Arena t_arena;
 
+// Shapes and the thread count: oneDNN partitions work when a primitive is
+// created, so primitives serve only the thread count they were made for.
 std::string signature_key(const std::vector<const Tensor*>& inputs) {
-  std::string key;
+  std::string key = std::to_string(omp_get_max_threads()) + "t;";
   for (const Tensor* t : inputs) {
     key += std::to_string(static_cast<int>(t->dtype()));
     for (int64_t d : t->shape()) {
@@ -110,7 +115,11 @@ void RegionKernel::choose_chains() {
     while (!value.empty() && !is_output[value]) {
       ChainItem item;
       item.input = value;
-      if (match_hardswish(value, readers, sole_reader, &item) || match_single(value, sole_reader, has_sum, &item)) {
+      if (match_batch_norm(value, sole_reader, &chains_[i])) {
+        for (size_t m : chains_[i].back().nodes) absorbed[m] = true;
+        value = chains_[i].back().output;
+      } else if (match_hardswish(value, readers, sole_reader, &item) ||
+                 match_single(value, sole_reader, has_sum, &item)) {
         has_sum = has_sum || item.kind == ChainItem::Kind::kSum;
         for (size_t m : item.nodes) absorbed[m] = true;
         value = item.output;
@@ -150,6 +159,44 @@ bool RegionKernel::match_hardswish(const std::string& x, Readers& readers, Sole 
     return true;
   }
   return false;
+}
+
+// Inference BatchNormalization with constant statistics: y = x * a + b per
+// channel, a = scale / sqrt(var + epsilon), b = B - mean * a, as two
+// per-channel binary post-ops.
+template <class Sole>
+bool RegionKernel::match_batch_norm(const std::string& x, Sole sole_reader, std::vector<ChainItem>* chain) const {
+  const ir::Node* bn = sole_reader(x);
+  if (!bn || !is_op(*bn, "BatchNormalization") || bn->inputs.size() != 5 || bn->inputs[0] != x) return false;
+  const size_t index = static_cast<size_t>(bn - body_.nodes.data());
+  std::vector<const Tensor*> p;
+  for (size_t i = 1; i < 5; ++i) {
+    const Tensor* t = body_.initializer(bn->inputs[i]);
+    if (!t || t->dtype() != DataType::kFloat || t->rank() != 1 || (!p.empty() && t->numel() != p[0]->numel()))
+      return false;
+    p.push_back(t);
+  }
+  const ir::Attribute* eps = bn->attr("epsilon");
+  const double epsilon = eps && eps->type == ir::Attribute::Type::kFloat ? eps->f : 1e-5;
+  const int64_t c = p[0]->numel();
+  Tensor a(DataType::kFloat, {c}), b(DataType::kFloat, {c});
+  for (int64_t k = 0; k < c; ++k) {
+    const double scale = p[0]->data<float>()[k] / std::sqrt(static_cast<double>(p[3]->data<float>()[k]) + epsilon);
+    a.data<float>()[k] = static_cast<float>(scale);
+    b.data<float>()[k] = static_cast<float>(p[1]->data<float>()[k] - p[2]->data<float>()[k] * scale);
+  }
+  for (int k = 0; k < 2; ++k) {
+    ChainItem item;
+    item.kind = ChainItem::Kind::kBinary;
+    item.nodes = {index};
+    item.input = k == 0 ? x : "";
+    item.output = k == 0 ? "" : bn->outputs[0];
+    item.algorithm = k == 0 ? dnnl::algorithm::binary_mul : dnnl::algorithm::binary_add;
+    item.channels = k == 0 ? a : b;
+    item.slot = static_cast<size_t>(k);
+    chain->push_back(std::move(item));
+  }
+  return true;
 }
 
 // One node: an activation, arithmetic with a constant, or a residual Add.
@@ -313,6 +360,7 @@ void RegionKernel::compute(KernelContext& ctx) const {
   memories.reserve(exec->views.size());
   for (const View& view : exec->views) memories.emplace_back(view.desc, cpu_engine(), pointers[view.buffer]);
   dnnl::stream stream(cpu_engine());
+  const int threads = omp_get_max_threads();
   std::unordered_map<int, dnnl::memory> args;
   for (const Step& step : exec->steps) {
     if (step.native >= 0) {
@@ -346,7 +394,13 @@ void RegionKernel::compute(KernelContext& ctx) const {
     }
     args.clear();
     for (const auto& [arg, view] : step.args) args.emplace(arg, memories[view]);
-    step.primitive.execute(stream, args);
+    if (step.threads > 0 && step.threads != threads) {
+      omp_set_num_threads(step.threads);
+      step.primitive.execute(stream, args);
+      omp_set_num_threads(threads);
+    } else {
+      step.primitive.execute(stream, args);
+    }
   }
   stream.wait();
 }

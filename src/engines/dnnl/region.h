@@ -59,12 +59,15 @@ struct ChainItem {
   EltwiseChain eltwise;          // kEltwise
   std::string operand;           // kSum: the residual; kBinary: the constant
   dnnl::algorithm algorithm{};   // kBinary
+  Tensor channels;               // kBinary with a per-channel vector made at compile (BatchNormalization)
+  size_t slot = 0;               // its weight-cache slot
 };
 
 struct Step {
   dnnl::primitive primitive;
   std::vector<std::pair<int, int>> args;  // DNNL_ARG_* -> view
   int native = -1;                        // index in Exec::natives, or -1
+  int threads = 0;                        // 1: built and run on one thread (small work)
 };
 
 // Everything one input-shape signature needs; immutable once built.
@@ -112,6 +115,8 @@ class RegionKernel final : public Kernel {
   void choose_chains();
   template <class Readers, class Sole>
   bool match_hardswish(const std::string& x, Readers& readers, Sole sole_reader, ChainItem* item) const;
+  template <class Sole>
+  bool match_batch_norm(const std::string& x, Sole sole_reader, std::vector<ChainItem>* chain) const;
   template <class Sole>
   bool match_single(const std::string& x, Sole sole_reader, bool has_sum, ChainItem* item) const;
 

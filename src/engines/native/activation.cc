@@ -318,42 +318,79 @@ using Tanh = UnaryKernel<TanhOp>;
 
 // Opset 1-5 versions carry `consumed_inputs` (in-place hints), ignored.
 SKIFF_KERNEL(native, "Relu", 1, 5, Relu);
+SKIFF_KERNEL_TYPES(native, "Relu", 1, "signed");
 SKIFF_KERNEL(native, "Relu", 6, 12, Relu);
+SKIFF_KERNEL_TYPES(native, "Relu", 6, "signed");
 SKIFF_KERNEL(native, "Relu", 13, 13, Relu);            // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Relu", 13, "signed");
 SKIFF_KERNEL(native, "Relu", 14, kLatestOpset, Relu);  // 14: signed integer types
+SKIFF_KERNEL_TYPES(native, "Relu", 14, "signed");
 SKIFF_KERNEL(native, "LeakyRelu", 1, 5, LeakyRelu);
+SKIFF_KERNEL_TYPES(native, "LeakyRelu", 1, "floats");
 SKIFF_KERNEL(native, "LeakyRelu", 6, 15, LeakyRelu);
+SKIFF_KERNEL_TYPES(native, "LeakyRelu", 6, "floats");
 SKIFF_KERNEL(native, "LeakyRelu", 16, kLatestOpset, LeakyRelu);  // 16: bfloat16
+SKIFF_KERNEL_TYPES(native, "LeakyRelu", 16, "floats");
 SKIFF_KERNEL(native, "PRelu", 1, 5,
              PReluKernel);  // 1: consumed_inputs; size-1 or per-channel slope
+SKIFF_KERNEL_TYPES(native, "PRelu", 1, "numeric");
 SKIFF_KERNEL(native, "PRelu", 6, 6, PReluKernel);
+SKIFF_KERNEL_TYPES(native, "PRelu", 6, "numeric");
 SKIFF_KERNEL(native, "PRelu", 7, 8, PReluKernel);   // 7: slope broadcasts unidirectionally (numpy)
+SKIFF_KERNEL_TYPES(native, "PRelu", 7, "numeric");
 SKIFF_KERNEL(native, "PRelu", 9, 15, PReluKernel);  // 9: int32, int64, uint32, uint64
+SKIFF_KERNEL_TYPES(native, "PRelu", 9, "numeric");
 SKIFF_KERNEL(native, "PRelu", 16, kLatestOpset, PReluKernel);  // 16: bfloat16
+SKIFF_KERNEL_TYPES(native, "PRelu", 16, "numeric");
 SKIFF_KERNEL(native, "Clip", 1, 5, ClipKernel);  // 1: min/max attributes, consumed_inputs
+SKIFF_KERNEL_TYPES(native, "Clip", 1, "floats");
 SKIFF_KERNEL(native, "Clip", 6, 10, ClipKernel);
+SKIFF_KERNEL_TYPES(native, "Clip", 6, "floats");
 SKIFF_KERNEL(native, "Clip", 11, 11, ClipKernel);            // 11: min/max become optional inputs
+SKIFF_KERNEL_TYPES(native, "Clip", 11, "numeric");
 SKIFF_KERNEL(native, "Clip", 12, 12, ClipKernel);            // 12: integer types
+SKIFF_KERNEL_TYPES(native, "Clip", 12, "numeric");
 SKIFF_KERNEL(native, "Clip", 13, kLatestOpset, ClipKernel);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Clip", 13, "numeric");
 SKIFF_KERNEL(native, "Elu", 1, 5, Elu);
+SKIFF_KERNEL_TYPES(native, "Elu", 1, "floats");
 SKIFF_KERNEL(native, "Elu", 6, kLatestOpset, Elu);
+SKIFF_KERNEL_TYPES(native, "Elu", 6, "floats");
 SKIFF_KERNEL(native, "Selu", 1, 5, Selu);
+SKIFF_KERNEL_TYPES(native, "Selu", 1, "floats");
 SKIFF_KERNEL(native, "Selu", 6, kLatestOpset, Selu);
+SKIFF_KERNEL_TYPES(native, "Selu", 6, "floats");
 SKIFF_KERNEL(native, "Celu", 12, kLatestOpset, UnaryKernel<CeluOp>);
+SKIFF_KERNEL_TYPES(native, "Celu", 12, "floats");
 SKIFF_KERNEL(native, "Sigmoid", 1, 5, Sigmoid);
+SKIFF_KERNEL_TYPES(native, "Sigmoid", 1, "floats");
 SKIFF_KERNEL(native, "Sigmoid", 6, 12, Sigmoid);
+SKIFF_KERNEL_TYPES(native, "Sigmoid", 6, "floats");
 SKIFF_KERNEL(native, "Sigmoid", 13, kLatestOpset, Sigmoid);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Sigmoid", 13, "floats");
 SKIFF_KERNEL(native, "HardSigmoid", 1, 5, HardSigmoid);
+SKIFF_KERNEL_TYPES(native, "HardSigmoid", 1, "floats");
 SKIFF_KERNEL(native, "HardSigmoid", 6, kLatestOpset, HardSigmoid);
+SKIFF_KERNEL_TYPES(native, "HardSigmoid", 6, "floats");
 SKIFF_KERNEL(native, "HardSwish", 14, kLatestOpset, UnaryKernel<HardSwishOp>);
+SKIFF_KERNEL_TYPES(native, "HardSwish", 14, "floats");
 SKIFF_KERNEL(native, "Tanh", 1, 5, Tanh);
+SKIFF_KERNEL_TYPES(native, "Tanh", 1, "floats");
 SKIFF_KERNEL(native, "Tanh", 6, 12, Tanh);
+SKIFF_KERNEL_TYPES(native, "Tanh", 6, "floats");
 SKIFF_KERNEL(native, "Tanh", 13, kLatestOpset, Tanh);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Tanh", 13, "floats");
 SKIFF_KERNEL(native, "Softplus", 1, kLatestOpset, UnaryKernel<SoftplusOp>);
+SKIFF_KERNEL_TYPES(native, "Softplus", 1, "floats");
 SKIFF_KERNEL(native, "Softsign", 1, kLatestOpset, UnaryKernel<SoftsignOp>);
+SKIFF_KERNEL_TYPES(native, "Softsign", 1, "floats");
 SKIFF_KERNEL(native, "Mish", 18, kLatestOpset, UnaryKernel<MishOp>);
+SKIFF_KERNEL_TYPES(native, "Mish", 18, "floats");
 SKIFF_KERNEL(native, "Gelu", 20, kLatestOpset, UnaryKernel<GeluOp>);
+SKIFF_KERNEL_TYPES(native, "Gelu", 20, "floats");
 SKIFF_KERNEL(native, "ThresholdedRelu", 10, kLatestOpset, UnaryKernel<ThresholdedReluOp>);
+SKIFF_KERNEL_TYPES(native, "ThresholdedRelu", 10, "floats");
 SKIFF_KERNEL(native, "Shrink", 9, kLatestOpset, UnaryKernel<ShrinkOp>);
+SKIFF_KERNEL_TYPES(native, "Shrink", 9, "numeric");
 
 }  // namespace skiff

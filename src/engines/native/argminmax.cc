@@ -119,6 +119,8 @@ using ArgMinKernel = ArgKernel<false>;
 
 // 11: negative axis; 12: select_last_index; 13: bfloat16.
 SKIFF_KERNEL(native, "ArgMax", 1, kLatestOpset, ArgMaxKernel);
+SKIFF_KERNEL_TYPES(native, "ArgMax", 1, "T: numeric; output: int64");
 SKIFF_KERNEL(native, "ArgMin", 1, kLatestOpset, ArgMinKernel);
+SKIFF_KERNEL_TYPES(native, "ArgMin", 1, "T: numeric; output: int64");
 
 }  // namespace skiff

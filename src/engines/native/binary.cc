@@ -388,59 +388,114 @@ using GreaterOrEqual = BinaryKernel<GreaterOrEqualOp>;
 }  // namespace
 
 SKIFF_KERNEL(native, "Add", 1, 5, Add);              // 1: legacy broadcast/axis, consumed_inputs
+SKIFF_KERNEL_TYPES(native, "Add", 1, "numeric");
 SKIFF_KERNEL(native, "Add", 6, 6, Add);              // 6: integer types; still legacy broadcast
+SKIFF_KERNEL_TYPES(native, "Add", 6, "numeric");
 SKIFF_KERNEL(native, "Add", 7, 12, Add);             // 7: numpy broadcasting
+SKIFF_KERNEL_TYPES(native, "Add", 7, "numeric");
 SKIFF_KERNEL(native, "Add", 13, 13, Add);            // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Add", 13, "numeric");
 SKIFF_KERNEL(native, "Add", 14, kLatestOpset, Add);  // 14: 8- and 16-bit integers
+SKIFF_KERNEL_TYPES(native, "Add", 14, "numeric");
 SKIFF_KERNEL(native, "Sub", 1, 5, Sub);
+SKIFF_KERNEL_TYPES(native, "Sub", 1, "numeric");
 SKIFF_KERNEL(native, "Sub", 6, 6, Sub);
+SKIFF_KERNEL_TYPES(native, "Sub", 6, "numeric");
 SKIFF_KERNEL(native, "Sub", 7, 12, Sub);
+SKIFF_KERNEL_TYPES(native, "Sub", 7, "numeric");
 SKIFF_KERNEL(native, "Sub", 13, 13, Sub);
+SKIFF_KERNEL_TYPES(native, "Sub", 13, "numeric");
 SKIFF_KERNEL(native, "Sub", 14, kLatestOpset, Sub);
+SKIFF_KERNEL_TYPES(native, "Sub", 14, "numeric");
 SKIFF_KERNEL(native, "Mul", 1, 5, Mul);
+SKIFF_KERNEL_TYPES(native, "Mul", 1, "numeric");
 SKIFF_KERNEL(native, "Mul", 6, 6, Mul);
+SKIFF_KERNEL_TYPES(native, "Mul", 6, "numeric");
 SKIFF_KERNEL(native, "Mul", 7, 12, Mul);
+SKIFF_KERNEL_TYPES(native, "Mul", 7, "numeric");
 SKIFF_KERNEL(native, "Mul", 13, 13, Mul);
+SKIFF_KERNEL_TYPES(native, "Mul", 13, "numeric");
 SKIFF_KERNEL(native, "Mul", 14, kLatestOpset, Mul);
+SKIFF_KERNEL_TYPES(native, "Mul", 14, "numeric");
 SKIFF_KERNEL(native, "Div", 1, 5, Div);
+SKIFF_KERNEL_TYPES(native, "Div", 1, "numeric");
 SKIFF_KERNEL(native, "Div", 6, 6, Div);
+SKIFF_KERNEL_TYPES(native, "Div", 6, "numeric");
 SKIFF_KERNEL(native, "Div", 7, 12, Div);
+SKIFF_KERNEL_TYPES(native, "Div", 7, "numeric");
 SKIFF_KERNEL(native, "Div", 13, 13, Div);
+SKIFF_KERNEL_TYPES(native, "Div", 13, "numeric");
 SKIFF_KERNEL(native, "Div", 14, kLatestOpset, Div);
+SKIFF_KERNEL_TYPES(native, "Div", 14, "numeric");
 SKIFF_KERNEL(native, "Pow", 1, 6, PowKernel);    // 1: legacy broadcast/axis
+SKIFF_KERNEL_TYPES(native, "Pow", 1, "T: float, double, float16, bfloat16, int32, int64; T1: numeric");
 SKIFF_KERNEL(native, "Pow", 7, 11, PowKernel);   // 7: numpy broadcasting
+SKIFF_KERNEL_TYPES(native, "Pow", 7, "T: float, double, float16, bfloat16, int32, int64; T1: numeric");
 SKIFF_KERNEL(native, "Pow", 12, 12, PowKernel);  // 12: exponent type may differ, int bases
+SKIFF_KERNEL_TYPES(native, "Pow", 12, "T: float, double, float16, bfloat16, int32, int64; T1: numeric");
 SKIFF_KERNEL(native, "Pow", 13, 14, PowKernel);  // 13: bfloat16 base
+SKIFF_KERNEL_TYPES(native, "Pow", 13, "T: float, double, float16, bfloat16, int32, int64; T1: numeric");
 SKIFF_KERNEL(native, "Pow", 15, kLatestOpset, PowKernel);  // 15: bfloat16 exponent
+SKIFF_KERNEL_TYPES(native, "Pow", 15, "T: float, double, float16, bfloat16, int32, int64; T1: numeric");
 SKIFF_KERNEL(native, "Mod", 10, 12, Mod);
+SKIFF_KERNEL_TYPES(native, "Mod", 10, "numeric");
 SKIFF_KERNEL(native, "Mod", 13, kLatestOpset, Mod);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Mod", 13, "numeric");
 SKIFF_KERNEL(native, "BitShift", 11, kLatestOpset, BinaryKernel<BitShiftOp>);
+SKIFF_KERNEL_TYPES(native, "BitShift", 11, "uint8, uint16, uint32, uint64");
 SKIFF_KERNEL(native, "BitwiseAnd", 18, kLatestOpset, BinaryKernel<BitwiseAndOp>);
+SKIFF_KERNEL_TYPES(native, "BitwiseAnd", 18, "ints");
 SKIFF_KERNEL(native, "BitwiseOr", 18, kLatestOpset, BinaryKernel<BitwiseOrOp>);
+SKIFF_KERNEL_TYPES(native, "BitwiseOr", 18, "ints");
 SKIFF_KERNEL(native, "BitwiseXor", 18, kLatestOpset, BinaryKernel<BitwiseXorOp>);
+SKIFF_KERNEL_TYPES(native, "BitwiseXor", 18, "ints");
 SKIFF_KERNEL(native, "BitwiseNot", 18, kLatestOpset, UnaryKernel<BitwiseNotOp>);
+SKIFF_KERNEL_TYPES(native, "BitwiseNot", 18, "ints");
 SKIFF_KERNEL(native, "And", 1, 6, And);             // 1: legacy broadcast/axis
+SKIFF_KERNEL_TYPES(native, "And", 1, "T: bool; T1: bool");
 SKIFF_KERNEL(native, "And", 7, kLatestOpset, And);  // 7: numpy broadcasting
+SKIFF_KERNEL_TYPES(native, "And", 7, "T: bool; T1: bool");
 SKIFF_KERNEL(native, "Or", 1, 6, Or);
+SKIFF_KERNEL_TYPES(native, "Or", 1, "T: bool; T1: bool");
 SKIFF_KERNEL(native, "Or", 7, kLatestOpset, Or);
+SKIFF_KERNEL_TYPES(native, "Or", 7, "T: bool; T1: bool");
 SKIFF_KERNEL(native, "Xor", 1, 6, Xor);
+SKIFF_KERNEL_TYPES(native, "Xor", 1, "T: bool; T1: bool");
 SKIFF_KERNEL(native, "Xor", 7, kLatestOpset, Xor);
+SKIFF_KERNEL_TYPES(native, "Xor", 7, "T: bool; T1: bool");
 SKIFF_KERNEL(native, "Equal", 1, 6, Equal);    // 1: bool, int32, int64; legacy broadcast/axis
+SKIFF_KERNEL_TYPES(native, "Equal", 1, "T: all; T1: bool");
 SKIFF_KERNEL(native, "Equal", 7, 10, Equal);   // 7: numpy broadcasting
+SKIFF_KERNEL_TYPES(native, "Equal", 7, "T: all; T1: bool");
 SKIFF_KERNEL(native, "Equal", 11, 12, Equal);  // 11: all numeric types
+SKIFF_KERNEL_TYPES(native, "Equal", 11, "T: all; T1: bool");
 SKIFF_KERNEL(native, "Equal", 13, 18, Equal);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Equal", 13, "T: all; T1: bool");
 SKIFF_KERNEL(native, "Equal", 19, kLatestOpset, Equal);  // 19: string
+SKIFF_KERNEL_TYPES(native, "Equal", 19, "T: all; T1: bool");
 SKIFF_KERNEL(native, "Less", 1, 6, Less);                // 1: legacy broadcast/axis
+SKIFF_KERNEL_TYPES(native, "Less", 1, "T: numeric; T1: bool");
 SKIFF_KERNEL(native, "Less", 7, 8, Less);                // 7: numpy broadcasting
+SKIFF_KERNEL_TYPES(native, "Less", 7, "T: numeric; T1: bool");
 SKIFF_KERNEL(native, "Less", 9, 12, Less);               // 9: integer types
+SKIFF_KERNEL_TYPES(native, "Less", 9, "T: numeric; T1: bool");
 SKIFF_KERNEL(native, "Less", 13, kLatestOpset, Less);    // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Less", 13, "T: numeric; T1: bool");
 SKIFF_KERNEL(native, "Greater", 1, 6, Greater);
+SKIFF_KERNEL_TYPES(native, "Greater", 1, "T: numeric; T1: bool");
 SKIFF_KERNEL(native, "Greater", 7, 8, Greater);
+SKIFF_KERNEL_TYPES(native, "Greater", 7, "T: numeric; T1: bool");
 SKIFF_KERNEL(native, "Greater", 9, 12, Greater);
+SKIFF_KERNEL_TYPES(native, "Greater", 9, "T: numeric; T1: bool");
 SKIFF_KERNEL(native, "Greater", 13, kLatestOpset, Greater);
+SKIFF_KERNEL_TYPES(native, "Greater", 13, "T: numeric; T1: bool");
 SKIFF_KERNEL(native, "LessOrEqual", 12, 15, LessOrEqual);
+SKIFF_KERNEL_TYPES(native, "LessOrEqual", 12, "T: numeric; T1: bool");
 SKIFF_KERNEL(native, "LessOrEqual", 16, kLatestOpset, LessOrEqual);  // 16: bfloat16
+SKIFF_KERNEL_TYPES(native, "LessOrEqual", 16, "T: numeric; T1: bool");
 SKIFF_KERNEL(native, "GreaterOrEqual", 12, 15, GreaterOrEqual);
+SKIFF_KERNEL_TYPES(native, "GreaterOrEqual", 12, "T: numeric; T1: bool");
 SKIFF_KERNEL(native, "GreaterOrEqual", 16, kLatestOpset, GreaterOrEqual);  // 16: bfloat16
+SKIFF_KERNEL_TYPES(native, "GreaterOrEqual", 16, "T: numeric; T1: bool");
 
 }  // namespace skiff

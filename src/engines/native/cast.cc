@@ -243,12 +243,19 @@ class CastLikeKernel final : public Kernel {
 }  // namespace
 
 SKIFF_KERNEL(native, "Cast", 1, 5, CastKernel);    // 1: `to` is a type name string
+SKIFF_KERNEL_TYPES(native, "Cast", 1, "T1: all; T2: all");
 SKIFF_KERNEL(native, "Cast", 6, 8, CastKernel);    // 6: `to` is a TensorProto data type
+SKIFF_KERNEL_TYPES(native, "Cast", 6, "T1: all; T2: all");
 SKIFF_KERNEL(native, "Cast", 9, 12, CastKernel);   // 9: string
+SKIFF_KERNEL_TYPES(native, "Cast", 9, "T1: all; T2: all");
 SKIFF_KERNEL(native, "Cast", 13, 18, CastKernel);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Cast", 13, "T1: all; T2: all");
 SKIFF_KERNEL(native, "Cast", 19, kLatestOpset,
              CastKernel);  // 19: float8 and `saturate` (unsupported types)
+SKIFF_KERNEL_TYPES(native, "Cast", 19, "T1: all; T2: all");
 SKIFF_KERNEL(native, "CastLike", 15, 18, CastLikeKernel);
+SKIFF_KERNEL_TYPES(native, "CastLike", 15, "T1: all; T2: all");
 SKIFF_KERNEL(native, "CastLike", 19, kLatestOpset, CastLikeKernel);  // 19: float8 and `saturate`
+SKIFF_KERNEL_TYPES(native, "CastLike", 19, "T1: all; T2: all");
 
 }  // namespace skiff

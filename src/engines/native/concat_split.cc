@@ -73,6 +73,7 @@ class ConcatKernel final : public Kernel {
 };
 // 4: axis required; 11: negative axis; 13: bfloat16.
 SKIFF_KERNEL(native, "Concat", 1, kLatestOpset, ConcatKernel);
+SKIFF_KERNEL_TYPES(native, "Concat", 1, "all, complex64, complex128");
 
 class SplitKernel final : public Kernel {
  public:
@@ -163,8 +164,11 @@ class SplitKernel final : public Kernel {
 // 2: `split` input dropped (attribute only); 11: negative axis; 13: `split`
 // becomes an input, bfloat16; 18: num_outputs with an uneven last chunk.
 SKIFF_KERNEL(native, "Split", 1, 12, SplitKernel);
+SKIFF_KERNEL_TYPES(native, "Split", 1, "all, complex64, complex128");
 SKIFF_KERNEL(native, "Split", 13, 17, SplitKernel);
+SKIFF_KERNEL_TYPES(native, "Split", 13, "T: all, complex64, complex128; split: int32, int64");
 SKIFF_KERNEL(native, "Split", 18, kLatestOpset, SplitKernel);
+SKIFF_KERNEL_TYPES(native, "Split", 18, "T: all, complex64, complex128; split: int32, int64");
 
 }  // namespace
 }  // namespace skiff

@@ -94,6 +94,7 @@ class IfKernel final : public Kernel {
 
 // 11: condition may be any 1-element tensor; 13: sequences; 16: optionals.
 SKIFF_KERNEL(native, "If", 1, kLatestOpset, IfKernel);
+SKIFF_KERNEL_TYPES(native, "If", 1, "B: bool, numeric; V: any");
 
 class LoopKernel final : public Kernel {
  public:
@@ -157,6 +158,7 @@ class LoopKernel final : public Kernel {
 
 // 11: M/cond semantics clarified; 13: sequences; 16: optionals.
 SKIFF_KERNEL(native, "Loop", 1, kLatestOpset, LoopKernel);
+SKIFF_KERNEL_TYPES(native, "Loop", 1, "I: int64; B: bool, numeric; V: any");
 
 class ScanKernel final : public Kernel {
  public:
@@ -224,7 +226,10 @@ class ScanKernel final : public Kernel {
     std::vector<int64_t> axis(inputs.size());
     int64_t steps = -1;
     for (size_t i = 0; i < inputs.size(); ++i) {
-      axis[i] = normalize_axis(axes[i], inputs[i].rank(), "scan_input_axes");
+      if (axes[i] < -inputs[i].rank() || axes[i] >= inputs[i].rank())
+        ctx.fail("scan_input_axes holds axis ", axes[i], ", out of range for scan input ", i, " ",
+                 inputs[i].str());
+      axis[i] = axes[i] < 0 ? axes[i] + inputs[i].rank() : axes[i];
       if (steps >= 0 && inputs[i].dim(axis[i]) != steps)
         ctx.fail("scan inputs disagree on the sequence length (", steps, " vs ", inputs[i].str(), ")");
       steps = inputs[i].dim(axis[i]);
@@ -265,6 +270,7 @@ class ScanKernel final : public Kernel {
 // 8: batched with sequence_lens; 9: no batch axis, scan axes and directions
 // per input/output; 11: negative axes; 16: bfloat16.
 SKIFF_KERNEL(native, "Scan", 8, kLatestOpset, ScanKernel);
+SKIFF_KERNEL_TYPES(native, "Scan", 8, "I: int64; V: all, complex64, complex128");
 
 }  // namespace
 

@@ -224,6 +224,7 @@ class ConvKernel final : public Kernel {
 
 // 11: auto_pad semantics clarified (kernel unchanged); unchanged through 21.
 SKIFF_KERNEL(native, "Conv", 1, kLatestOpset, ConvKernel);
+SKIFF_KERNEL_TYPES(native, "Conv", 1, "floats");
 
 }  // namespace
 }  // namespace skiff

@@ -173,6 +173,7 @@ class ConvTransposeKernel final : public Kernel {
 
 // 11: auto_pad/output_shape semantics clarified; unchanged through 21.
 SKIFF_KERNEL(native, "ConvTranspose", 1, kLatestOpset, ConvTransposeKernel);
+SKIFF_KERNEL_TYPES(native, "ConvTranspose", 1, "floats");
 
 }  // namespace
 }  // namespace skiff

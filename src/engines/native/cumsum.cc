@@ -70,6 +70,7 @@ class CumSumKernel final : public Kernel {
 };
 // 14: bfloat16 and float16.
 SKIFF_KERNEL(native, "CumSum", 11, kLatestOpset, CumSumKernel);
+SKIFF_KERNEL_TYPES(native, "CumSum", 11, "T: float, double, float16, bfloat16, int32, int64, uint32, uint64; T2: int32, int64");
 
 }  // namespace
 }  // namespace skiff

@@ -69,5 +69,6 @@ class DetKernel final : public Kernel {
 
 // 11: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "Det", 11, kLatestOpset, DetKernel);
+SKIFF_KERNEL_TYPES(native, "Det", 11, "floats");
 
 }  // namespace skiff

@@ -32,6 +32,7 @@ struct Resolved {
   std::vector<std::vector<int>> operand_labels;  // per operand, per dim
   std::vector<int> output_labels;
   int num_labels = 0;
+  std::vector<std::string> names;  // per id, for messages: "..." or the letter
 };
 
 Term parse_term(const KernelInfo& info, const std::string& s) {
@@ -136,10 +137,12 @@ class EinsumKernel final : public Kernel {
     }
     std::map<char, int> ids;
     r.num_labels = ell_rank;
+    r.names.assign(static_cast<size_t>(ell_rank), "...");
     auto id_of = [&](char c) {
       auto it = ids.find(c);
       if (it != ids.end()) return it->second;
       ids[c] = r.num_labels;
+      r.names.emplace_back(1, c);
       return r.num_labels++;
     };
     for (size_t i = 0; i < inputs_.size(); ++i) {
@@ -172,8 +175,9 @@ class EinsumKernel final : public Kernel {
           seen[id] = true;
         } else if (n != sizes[id] && n != 1) {
           if (sizes[id] != 1)
-            ctx.fail("dim ", d, " of ", ctx.input_label(i), " is ", n, " but the same label has size ",
-                     sizes[id], " elsewhere in the equation");
+            ctx.fail("dim ", d, " of ", ctx.input_label(i), " has size ", n, " but its label '",
+                     r.names[static_cast<size_t>(id)], "' has size ", sizes[id],
+                     " elsewhere in the equation");
           sizes[id] = n;
         }
       }
@@ -247,5 +251,6 @@ class EinsumKernel final : public Kernel {
 
 // 12: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "Einsum", 12, kLatestOpset, EinsumKernel);
+SKIFF_KERNEL_TYPES(native, "Einsum", 12, "numeric");
 
 }  // namespace skiff

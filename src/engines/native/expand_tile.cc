@@ -42,6 +42,7 @@ class ExpandKernel final : public Kernel {
 };
 // 13: bfloat16.
 SKIFF_KERNEL(native, "Expand", 8, kLatestOpset, ExpandKernel);
+SKIFF_KERNEL_TYPES(native, "Expand", 8, "T: all, complex64, complex128; shape: int32, int64");
 
 class TileKernel final : public Kernel {
  public:
@@ -93,7 +94,9 @@ class TileKernel final : public Kernel {
 };
 // 6: `repeats` input replaces `tiles` and `axis`; 13: bfloat16.
 SKIFF_KERNEL(native, "Tile", 1, 5, TileKernel);
+SKIFF_KERNEL_TYPES(native, "Tile", 1, "T: all, complex64, complex128; T1: int32, int64");
 SKIFF_KERNEL(native, "Tile", 6, kLatestOpset, TileKernel);
+SKIFF_KERNEL_TYPES(native, "Tile", 6, "T: all, complex64, complex128; T1: int32, int64");
 
 }  // namespace
 }  // namespace skiff

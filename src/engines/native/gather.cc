@@ -81,6 +81,7 @@ class GatherKernel final : public Kernel {
 };
 // 11: negative indices and axis; 13: bfloat16.
 SKIFF_KERNEL(native, "Gather", 1, kLatestOpset, GatherKernel);
+SKIFF_KERNEL_TYPES(native, "Gather", 1, "T: all, complex64, complex128; Tind: int32, int64");
 
 // out[i] = data[i with i[axis] replaced by indices[i]].
 class GatherElementsKernel final : public Kernel {
@@ -137,6 +138,7 @@ class GatherElementsKernel final : public Kernel {
 };
 // 13: bfloat16.
 SKIFF_KERNEL(native, "GatherElements", 11, kLatestOpset, GatherElementsKernel);
+SKIFF_KERNEL_TYPES(native, "GatherElements", 11, "T: all, complex64, complex128; Tind: int32, int64");
 
 // Index tuples of length k pick slices data[batch, i_1, ..., i_k, :].
 class GatherNDKernel final : public Kernel {
@@ -219,6 +221,7 @@ class GatherNDKernel final : public Kernel {
 };
 // 12: batch_dims; 13: bfloat16.
 SKIFF_KERNEL(native, "GatherND", 11, kLatestOpset, GatherNDKernel);
+SKIFF_KERNEL_TYPES(native, "GatherND", 11, "T: all, complex64, complex128; indices: int32, int64");
 
 }  // namespace
 }  // namespace skiff

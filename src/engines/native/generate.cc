@@ -46,6 +46,7 @@ class ConstantKernel final : public Kernel {
 // 9: more types; 11: sparse_value; 12: value_float(s), value_int(s),
 // value_string(s); 13: bfloat16; 19, 21: more types.
 SKIFF_KERNEL(native, "Constant", 1, kLatestOpset, ConstantKernel);
+SKIFF_KERNEL_TYPES(native, "Constant", 1, "all, complex64, complex128");
 
 class ConstantOfShapeKernel final : public Kernel {
  public:
@@ -80,6 +81,7 @@ class ConstantOfShapeKernel final : public Kernel {
 };
 // 20, 21: more types.
 SKIFF_KERNEL(native, "ConstantOfShape", 9, kLatestOpset, ConstantOfShapeKernel);
+SKIFF_KERNEL_TYPES(native, "ConstantOfShape", 9, "T1: int32, int64; T2: all, complex64, complex128");
 
 inline constexpr TypeList<float, double, int16_t, int32_t, int64_t> kRangeTypes{};
 
@@ -139,6 +141,7 @@ class RangeKernel final : public Kernel {
 };
 // Unchanged since 11.
 SKIFF_KERNEL(native, "Range", 11, kLatestOpset, RangeKernel);
+SKIFF_KERNEL_TYPES(native, "Range", 11, "float, double, int16, int32, int64");
 
 // EyeLike: zeros with ones on the diagonal shifted by k (k > 0: above).
 class EyeLikeKernel final : public Kernel {
@@ -174,6 +177,7 @@ class EyeLikeKernel final : public Kernel {
 };
 // Unchanged through 21 (22 adds types skiff lacks).
 SKIFF_KERNEL(native, "EyeLike", 9, kLatestOpset, EyeLikeKernel);
+SKIFF_KERNEL_TYPES(native, "EyeLike", 9, "T1: all, complex64, complex128; T2: pod");
 
 }  // namespace
 }  // namespace skiff

@@ -220,6 +220,8 @@ class GridSampleKernel final : public Kernel {
 // 16: introduced (2-D; bilinear, nearest, bicubic); 20: N-d and the modes
 // renamed linear/cubic (2-D only here).
 SKIFF_KERNEL(native, "GridSample", 16, 19, GridSampleKernel);
+SKIFF_KERNEL_TYPES(native, "GridSample", 16, "T1: floats; T2: floats");
 SKIFF_KERNEL(native, "GridSample", 20, kLatestOpset, GridSampleKernel);
+SKIFF_KERNEL_TYPES(native, "GridSample", 20, "T1: floats; T2: floats");
 
 }  // namespace skiff

@@ -97,6 +97,7 @@ class OneHotKernel final : public Kernel {
 };
 // 11: negative axis and indices.
 SKIFF_KERNEL(native, "OneHot", 9, kLatestOpset, OneHotKernel);
+SKIFF_KERNEL_TYPES(native, "OneHot", 9, "T1: numeric; T2: numeric; T3: all, complex64, complex128");
 
 template <class T>
 bool is_nonzero(const T& v) {
@@ -137,6 +138,7 @@ class NonZeroKernel final : public Kernel {
 };
 // 13: bfloat16.
 SKIFF_KERNEL(native, "NonZero", 9, kLatestOpset, NonZeroKernel);
+SKIFF_KERNEL_TYPES(native, "NonZero", 9, "T: all; output: int64");
 
 // Compress: keeps the slices along `axis` (or, without an axis, the elements
 // of the flattened input) whose condition is true. A shorter condition
@@ -189,6 +191,7 @@ class CompressKernel final : public Kernel {
 };
 // 11: negative axis.
 SKIFF_KERNEL(native, "Compress", 9, kLatestOpset, CompressKernel);
+SKIFF_KERNEL_TYPES(native, "Compress", 9, "T: all, complex64, complex128; T1: bool");
 
 // Trilu: keeps the upper (j - i >= k) or lower (j - i <= k) triangle of
 // each matrix in the last two dims and zeroes the rest.
@@ -234,6 +237,7 @@ class TriluKernel final : public Kernel {
 };
 // Unchanged since 14.
 SKIFF_KERNEL(native, "Trilu", 14, kLatestOpset, TriluKernel);
+SKIFF_KERNEL_TYPES(native, "Trilu", 14, "T: all, complex64, complex128; k: int32, int64");
 
 // ReverseSequence: for each batch entry b, reverses its first
 // sequence_lens[b] steps along the time axis and keeps the rest.
@@ -293,6 +297,7 @@ class ReverseSequenceKernel final : public Kernel {
 };
 // Unchanged since 10.
 SKIFF_KERNEL(native, "ReverseSequence", 10, kLatestOpset, ReverseSequenceKernel);
+SKIFF_KERNEL_TYPES(native, "ReverseSequence", 10, "T: all, complex64, complex128; sequence_lens: int32, int64");
 
 }  // namespace
 }  // namespace skiff

@@ -129,6 +129,7 @@ class NllLossKernel final : public Kernel {
 
 // 13: bfloat16.
 SKIFF_KERNEL(native, "NegativeLogLikelihoodLoss", 12, kLatestOpset, NllLossKernel);
+SKIFF_KERNEL_TYPES(native, "NegativeLogLikelihoodLoss", 12, "T: floats; Tind: int32, int64");
 
 class SoftmaxCrossEntropyKernel final : public Kernel {
  public:
@@ -167,6 +168,7 @@ class SoftmaxCrossEntropyKernel final : public Kernel {
 
 // 13: bfloat16.
 SKIFF_KERNEL(native, "SoftmaxCrossEntropyLoss", 12, kLatestOpset, SoftmaxCrossEntropyKernel);
+SKIFF_KERNEL_TYPES(native, "SoftmaxCrossEntropyLoss", 12, "T: floats; Tind: int32, int64");
 
 }  // namespace
 

@@ -136,6 +136,7 @@ class MatMulKernel final : public Kernel {
 
 // 9: integer types; 13: bfloat16.
 SKIFF_KERNEL(native, "MatMul", 1, kLatestOpset, MatMulKernel);
+SKIFF_KERNEL_TYPES(native, "MatMul", 1, "float, double, float16, bfloat16, int32, int64, uint32, uint64");
 
 class GemmKernel final : public Kernel {
  public:
@@ -233,6 +234,7 @@ class GemmKernel final : public Kernel {
 // 6: `broadcast` attribute; 7: C broadcasts unidirectionally (attribute
 // dropped); 9: integer types; 11: C optional; 13: bfloat16.
 SKIFF_KERNEL(native, "Gemm", 1, kLatestOpset, GemmKernel);
+SKIFF_KERNEL_TYPES(native, "Gemm", 1, "float, double, float16, bfloat16, int32, int64, uint32, uint64");
 
 }  // namespace
 }  // namespace skiff

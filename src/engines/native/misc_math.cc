@@ -101,7 +101,9 @@ class LpNormalizationKernel final : public Kernel {
 
   void prepare(KernelContext& ctx) const override {
     const Tensor& x = ctx.input(0);
-    normalize_axis(axis_, std::max<int64_t>(x.rank(), 1), "axis");
+    const int64_t rank = std::max<int64_t>(x.rank(), 1);  // a scalar counts as [1]
+    if (axis_ < -rank || axis_ >= rank)
+      ctx.fail("axis ", axis_, " is out of range for ", ctx.input_label(0));
     ctx.set_output(0, x.dtype(), x.shape());
   }
 
@@ -144,7 +146,9 @@ class LpNormalizationKernel final : public Kernel {
 
 // 9: introduced; 11: schema-only update (same semantics); unchanged through 21.
 SKIFF_KERNEL(native, "MaxUnpool", 9, kLatestOpset, MaxUnpoolKernel);
+SKIFF_KERNEL_TYPES(native, "MaxUnpool", 9, "T1: floats; T2: int64");
 // 1: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "LpNormalization", 1, kLatestOpset, LpNormalizationKernel);
+SKIFF_KERNEL_TYPES(native, "LpNormalization", 1, "floats");
 
 }  // namespace skiff

@@ -109,5 +109,6 @@ class MultinomialKernel final : public Kernel {
 
 // 7: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "Multinomial", 7, kLatestOpset, MultinomialKernel);
+SKIFF_KERNEL_TYPES(native, "Multinomial", 7, "T1: float, double, float16; T2: int32, int64");
 
 }  // namespace skiff

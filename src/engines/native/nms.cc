@@ -139,5 +139,6 @@ class NonMaxSuppressionKernel final : public Kernel {
 
 // 10: introduced; 11: schema-only update (same semantics); unchanged through 21.
 SKIFF_KERNEL(native, "NonMaxSuppression", 10, kLatestOpset, NonMaxSuppressionKernel);
+SKIFF_KERNEL_TYPES(native, "NonMaxSuppression", 10, "boxes, scores, thresholds: float; max_output_boxes_per_class: int64; output: int64");
 
 }  // namespace skiff

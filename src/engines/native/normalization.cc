@@ -1,8 +1,8 @@
 // Normalizations: BatchNormalization (inference, and training statistics from
 // opset 14), InstanceNormalization, LayerNormalization, LRN,
-// MeanVarianceNormalization, LpNormalization. Statistics accumulate in double
-// with two passes (mean, then squared deviations) so that large offsets do
-// not cancel.
+// MeanVarianceNormalization (LpNormalization is in misc_math.cc). Statistics
+// accumulate in double with two passes (mean, then squared deviations) so
+// that large offsets do not cancel.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -166,6 +166,7 @@ class BatchNormKernel final : public Kernel {
 // 14: training_mode with running_mean/var outputs; 15: scale/bias and
 // mean/var types may differ from X. Unchanged through 21.
 SKIFF_KERNEL(native, "BatchNormalization", 1, kLatestOpset, BatchNormKernel);
+SKIFF_KERNEL_TYPES(native, "BatchNormalization", 1, "T: floats; T1: floats; T2: floats");
 
 class InstanceNormKernel final : public Kernel {
  public:
@@ -202,6 +203,7 @@ class InstanceNormKernel final : public Kernel {
 
 // 6: consumed_inputs dropped. Unchanged through 21.
 SKIFF_KERNEL(native, "InstanceNormalization", 1, kLatestOpset, InstanceNormKernel);
+SKIFF_KERNEL_TYPES(native, "InstanceNormalization", 1, "floats");
 
 // Expands a Scale or B input of LayerNormalization, which broadcasts
 // (right-aligned) to the normalized dims, to one value per normalized
@@ -306,6 +308,7 @@ class LayerNormKernel final : public Kernel {
 
 // 17: first version (earlier models used a contrib op or decomposed it).
 SKIFF_KERNEL(native, "LayerNormalization", 17, kLatestOpset, LayerNormKernel);
+SKIFF_KERNEL_TYPES(native, "LayerNormalization", 17, "T: floats; U: float, double, bfloat16");
 
 class LrnKernel final : public Kernel {
  public:
@@ -365,6 +368,7 @@ class LrnKernel final : public Kernel {
 
 // 13: bfloat16. Unchanged through 21.
 SKIFF_KERNEL(native, "LRN", 1, kLatestOpset, LrnKernel);
+SKIFF_KERNEL_TYPES(native, "LRN", 1, "floats");
 
 class MeanVarianceNormKernel final : public Kernel {
  public:
@@ -430,56 +434,7 @@ class MeanVarianceNormKernel final : public Kernel {
 
 // 13: bfloat16, negative axes. Unchanged through 21.
 SKIFF_KERNEL(native, "MeanVarianceNormalization", 9, kLatestOpset, MeanVarianceNormKernel);
-
-class LpNormKernel final : public Kernel {
- public:
-  explicit LpNormKernel(const KernelInfo& info)
-      : axis_(info.attr_int("axis", -1)), p_(info.attr_int("p", 2)) {
-    if (p_ != 1 && p_ != 2) info.fail("p must be 1 or 2, got ", p_);
-  }
-
-  void prepare(KernelContext& ctx) const override {
-    const Tensor& x = ctx.input(0);
-    if (axis_ < -x.rank() || axis_ >= x.rank())
-      ctx.fail("axis ", axis_, " is out of range for ", ctx.input_label(0));
-    ctx.set_output(0, x.dtype(), x.shape());
-  }
-
-  // x / ||x||_p along `axis`; a zero vector stays zero.
-  void compute(KernelContext& ctx) const override {
-    const Tensor& x = ctx.input(0);
-    const int64_t axis = axis_ < 0 ? axis_ + x.rank() : axis_;
-    const int64_t len = x.dim(axis);
-    int64_t inner = 1;
-    for (int64_t d = axis + 1; d < x.rank(); ++d) inner *= x.dim(d);
-    const int64_t outer = len * inner == 0 ? 0 : x.numel() / (len * inner);
-    dispatch(kNormTypes, x.dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      const T* in = x.data<T>();
-      T* out = ctx.output(0).data<T>();
-      parallel_for(outer * inner, len * 2, [&](int64_t r0, int64_t r1) {
-        for (int64_t r = r0; r < r1; ++r) {
-          const int64_t base = (r / inner) * len * inner + r % inner;
-          double norm = 0;
-          for (int64_t k = 0; k < len; ++k) {
-            const double v = static_cast<double>(in[base + k * inner]);
-            norm += p_ == 1 ? std::fabs(v) : v * v;
-          }
-          if (p_ == 2) norm = std::sqrt(norm);
-          for (int64_t k = 0; k < len; ++k)
-            out[base + k * inner] =
-                static_cast<T>(norm == 0 ? 0.0 : static_cast<double>(in[base + k * inner]) / norm);
-        }
-      });
-    }, ctx.prefix() + ctx.input_label(0));
-  }
-
- private:
-  int64_t axis_, p_;
-};
-
-// Unchanged since opset 1 through 21.
-SKIFF_KERNEL(native, "LpNormalization", 1, kLatestOpset, LpNormKernel);
+SKIFF_KERNEL_TYPES(native, "MeanVarianceNormalization", 9, "floats");
 
 }  // namespace
 }  // namespace skiff

@@ -189,9 +189,13 @@ class PadKernel final : public Kernel {
 // 2: `paddings` renamed `pads`; 11: pads and constant_value become inputs,
 // integer types; 13: bfloat16, bool, string; 18: `axes` input; 19: wrap.
 SKIFF_KERNEL(native, "Pad", 1, 10, PadKernel);
+SKIFF_KERNEL_TYPES(native, "Pad", 1, "all");
 SKIFF_KERNEL(native, "Pad", 11, 17, PadKernel);
+SKIFF_KERNEL_TYPES(native, "Pad", 11, "T: all; pads: int32, int64");
 SKIFF_KERNEL(native, "Pad", 18, 18, PadKernel);
+SKIFF_KERNEL_TYPES(native, "Pad", 18, "T: all; pads: int32, int64; Tind: int32, int64");
 SKIFF_KERNEL(native, "Pad", 19, kLatestOpset, PadKernel);
+SKIFF_KERNEL_TYPES(native, "Pad", 19, "T: all; pads: int32, int64; Tind: int32, int64");
 
 }  // namespace
 }  // namespace skiff

@@ -267,14 +267,20 @@ using GlobalLpPoolKernel = PoolOp<PoolKind::kLp, true>;
 // 8: storage_order and the Indices output; 10: ceil_mode, dilations;
 // 11: auto_pad fixes; 12: int8/uint8. Unchanged through 21.
 SKIFF_KERNEL(native, "MaxPool", 1, kLatestOpset, MaxPoolKernel);
+SKIFF_KERNEL_TYPES(native, "MaxPool", 1, "T: floats, int8, uint8; I: int64");
 // 7: count_include_pad; 10: ceil_mode; 11: auto_pad fixes; 19: dilations.
 SKIFF_KERNEL(native, "AveragePool", 1, kLatestOpset, AveragePoolKernel);
+SKIFF_KERNEL_TYPES(native, "AveragePool", 1, "floats");
 // 2: p becomes an int attribute; 11: auto_pad fixes; 18: ceil_mode.
 SKIFF_KERNEL(native, "LpPool", 1, kLatestOpset, LpPoolKernel);
+SKIFF_KERNEL_TYPES(native, "LpPool", 1, "floats");
 SKIFF_KERNEL(native, "GlobalMaxPool", 1, kLatestOpset, GlobalMaxPoolKernel);
+SKIFF_KERNEL_TYPES(native, "GlobalMaxPool", 1, "floats, int8, uint8");
 SKIFF_KERNEL(native, "GlobalAveragePool", 1, kLatestOpset, GlobalAveragePoolKernel);
+SKIFF_KERNEL_TYPES(native, "GlobalAveragePool", 1, "floats");
 // 2: p becomes an int attribute.
 SKIFF_KERNEL(native, "GlobalLpPool", 1, kLatestOpset, GlobalLpPoolKernel);
+SKIFF_KERNEL_TYPES(native, "GlobalLpPool", 1, "floats");
 
 }  // namespace
 }  // namespace skiff

@@ -381,11 +381,15 @@ class QLinearConvKernel final : public Kernel {
 
 // 10: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "MatMulInteger", 10, kLatestOpset, MatMulIntegerKernel);
+SKIFF_KERNEL_TYPES(native, "MatMulInteger", 10, "T1: int8, uint8; T2: int8, uint8; T3: int32");
 // 10: introduced; 21: float8 and float16 scales (not supported; 8-bit unchanged).
 SKIFF_KERNEL(native, "QLinearMatMul", 10, kLatestOpset, QLinearMatMulKernel);
+SKIFF_KERNEL_TYPES(native, "QLinearMatMul", 10, "T1: int8, uint8; T2: int8, uint8; T3: int8, uint8; scales: float");
 // 10: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "ConvInteger", 10, kLatestOpset, ConvIntegerKernel);
+SKIFF_KERNEL_TYPES(native, "ConvInteger", 10, "T1: int8, uint8; T2: int8, uint8; T3: int32");
 // 10: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "QLinearConv", 10, kLatestOpset, QLinearConvKernel);
+SKIFF_KERNEL_TYPES(native, "QLinearConv", 10, "T1: int8, uint8; T2: int8, uint8; T3: int8, uint8; T4: int32; scales: float");
 
 }  // namespace skiff

@@ -58,7 +58,9 @@ QuantLayout quant_layout(const KernelContext& ctx, const QuantAttrs& attrs) {
   }
   if (ctx.opset() < 13 || x.rank() == 0)
     ctx.fail(ctx.input_label(1), " must have one element (per-axis scales need opset 13 and x of rank >= 1)");
-  const int64_t axis = normalize_axis(attrs.axis, x.rank(), "axis");
+  if (attrs.axis < -x.rank() || attrs.axis >= x.rank())
+    ctx.fail("axis ", attrs.axis, " is out of range for ", ctx.input_label(0));
+  const int64_t axis = attrs.axis < 0 ? attrs.axis + x.rank() : attrs.axis;
   q.axis_dim = x.dim(axis);
   for (int64_t d = 0; d < axis; ++d) q.outer *= x.dim(d);
   for (int64_t d = axis + 1; d < x.rank(); ++d) q.inner *= x.dim(d);
@@ -237,9 +239,12 @@ class DynamicQuantizeLinearKernel final : public Kernel {
 // outputs and `saturate` (float8 unsupported); 21: blocked `block_size`,
 // int16/uint16/int4 and `output_dtype` (int4 unsupported).
 SKIFF_KERNEL(native, "QuantizeLinear", 10, kLatestOpset, QuantizeLinearKernel);
+SKIFF_KERNEL_TYPES(native, "QuantizeLinear", 10, "x: float, float16, bfloat16, int32; y_scale: float, float16, bfloat16; T2: int8, uint8, int16, uint16");
 // Same versions as QuantizeLinear (int32 x with no zero point throughout).
 SKIFF_KERNEL(native, "DequantizeLinear", 10, kLatestOpset, DequantizeLinearKernel);
+SKIFF_KERNEL_TYPES(native, "DequantizeLinear", 10, "T1: int8, uint8, int16, uint16, int32; T2: float, float16, bfloat16");
 // 11: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "DynamicQuantizeLinear", 11, kLatestOpset, DynamicQuantizeLinearKernel);
+SKIFF_KERNEL_TYPES(native, "DynamicQuantizeLinear", 11, "T1: float; T2: uint8");
 
 }  // namespace skiff

@@ -152,10 +152,15 @@ class BernoulliKernel final : public Kernel {
 
 // 1: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "RandomUniform", 1, kLatestOpset, RandomUniformKernel);
+SKIFF_KERNEL_TYPES(native, "RandomUniform", 1, "floats");
 SKIFF_KERNEL(native, "RandomNormal", 1, kLatestOpset, RandomNormalKernel);
+SKIFF_KERNEL_TYPES(native, "RandomNormal", 1, "floats");
 SKIFF_KERNEL(native, "RandomUniformLike", 1, kLatestOpset, RandomUniformLikeKernel);
+SKIFF_KERNEL_TYPES(native, "RandomUniformLike", 1, "T1: all, complex64, complex128; T2: floats");
 SKIFF_KERNEL(native, "RandomNormalLike", 1, kLatestOpset, RandomNormalLikeKernel);
+SKIFF_KERNEL_TYPES(native, "RandomNormalLike", 1, "T1: all, complex64, complex128; T2: floats");
 // 15: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "Bernoulli", 15, kLatestOpset, BernoulliKernel);
+SKIFF_KERNEL_TYPES(native, "Bernoulli", 15, "T1: floats; T2: pod");
 
 }  // namespace skiff

@@ -348,24 +348,44 @@ using ReduceSumSquareKernel = Reduce<ReduceKind::kSumSquare, 18>;
 // an input, with noop_with_empty_axes); 18: `axes` becomes an input for the
 // rest. ReduceMax/ReduceMin: 12: int8/uint8; 20: bool.
 SKIFF_KERNEL(native, "ReduceSum", 1, 12, ReduceSumKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceSum", 1, "numeric");
 SKIFF_KERNEL(native, "ReduceSum", 13, kLatestOpset, ReduceSumKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceSum", 13, "T: numeric; axes: int32, int64");
 SKIFF_KERNEL(native, "ReduceMean", 1, 17, ReduceMeanKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceMean", 1, "numeric");
 SKIFF_KERNEL(native, "ReduceMean", 18, kLatestOpset, ReduceMeanKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceMean", 18, "T: numeric; axes: int32, int64");
 SKIFF_KERNEL(native, "ReduceMax", 1, 17, ReduceMaxKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceMax", 1, "numeric, bool");
 SKIFF_KERNEL(native, "ReduceMax", 18, kLatestOpset, ReduceMaxKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceMax", 18, "T: numeric, bool; axes: int32, int64");
 SKIFF_KERNEL(native, "ReduceMin", 1, 17, ReduceMinKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceMin", 1, "numeric, bool");
 SKIFF_KERNEL(native, "ReduceMin", 18, kLatestOpset, ReduceMinKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceMin", 18, "T: numeric, bool; axes: int32, int64");
 SKIFF_KERNEL(native, "ReduceProd", 1, 17, ReduceProdKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceProd", 1, "numeric");
 SKIFF_KERNEL(native, "ReduceProd", 18, kLatestOpset, ReduceProdKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceProd", 18, "T: numeric; axes: int32, int64");
 SKIFF_KERNEL(native, "ReduceL1", 1, 17, ReduceL1Kernel);
+SKIFF_KERNEL_TYPES(native, "ReduceL1", 1, "numeric");
 SKIFF_KERNEL(native, "ReduceL1", 18, kLatestOpset, ReduceL1Kernel);
+SKIFF_KERNEL_TYPES(native, "ReduceL1", 18, "T: numeric; axes: int32, int64");
 SKIFF_KERNEL(native, "ReduceL2", 1, 17, ReduceL2Kernel);
+SKIFF_KERNEL_TYPES(native, "ReduceL2", 1, "numeric");
 SKIFF_KERNEL(native, "ReduceL2", 18, kLatestOpset, ReduceL2Kernel);
+SKIFF_KERNEL_TYPES(native, "ReduceL2", 18, "T: numeric; axes: int32, int64");
 SKIFF_KERNEL(native, "ReduceLogSum", 1, 17, ReduceLogSumKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceLogSum", 1, "numeric");
 SKIFF_KERNEL(native, "ReduceLogSum", 18, kLatestOpset, ReduceLogSumKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceLogSum", 18, "T: numeric; axes: int32, int64");
 SKIFF_KERNEL(native, "ReduceLogSumExp", 1, 17, ReduceLogSumExpKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceLogSumExp", 1, "numeric");
 SKIFF_KERNEL(native, "ReduceLogSumExp", 18, kLatestOpset, ReduceLogSumExpKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceLogSumExp", 18, "T: numeric; axes: int32, int64");
 SKIFF_KERNEL(native, "ReduceSumSquare", 1, 17, ReduceSumSquareKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceSumSquare", 1, "numeric");
 SKIFF_KERNEL(native, "ReduceSumSquare", 18, kLatestOpset, ReduceSumSquareKernel);
+SKIFF_KERNEL_TYPES(native, "ReduceSumSquare", 18, "T: numeric; axes: int32, int64");
 
 }  // namespace skiff

@@ -511,14 +511,21 @@ using Resize11 = ResizeOp<Variant::kResize11>;
 
 // Upsample 7: `scales` attribute; 9: `scales` input; 10: deprecated for Resize.
 SKIFF_KERNEL(native, "Upsample", 7, 8, Upsample7);
+SKIFF_KERNEL_TYPES(native, "Upsample", 7, "T (nearest): all; T (linear): numeric");
 SKIFF_KERNEL(native, "Upsample", 9, 9, Upsample9);
+SKIFF_KERNEL_TYPES(native, "Upsample", 9, "T (nearest): all; T (linear): numeric; scales: floats");
 // Resize 10: nearest|linear, asymmetric; 11: roi, sizes, coordinate modes,
 // nearest_mode, cubic; 13: roi and scales optional (""), bfloat16;
 // 18: antialias, axes, keep_aspect_ratio_policy; 19: half_pixel_symmetric.
 SKIFF_KERNEL(native, "Resize", 10, 10, Resize10);
+SKIFF_KERNEL_TYPES(native, "Resize", 10, "T (nearest): all; T (linear): numeric; scales: floats");
 SKIFF_KERNEL(native, "Resize", 11, 12, Resize11);
+SKIFF_KERNEL_TYPES(native, "Resize", 11, "T1 (nearest): all; T1 (linear, cubic): numeric; T2: floats; scales: floats; sizes: int32, int64");
 SKIFF_KERNEL(native, "Resize", 13, 17, Resize11);
+SKIFF_KERNEL_TYPES(native, "Resize", 13, "T1 (nearest): all; T1 (linear, cubic): numeric; T2: floats; scales: floats; sizes: int32, int64");
 SKIFF_KERNEL(native, "Resize", 18, 18, Resize11);
+SKIFF_KERNEL_TYPES(native, "Resize", 18, "T1 (nearest): all; T1 (linear, cubic): numeric; T2: floats; scales: floats; sizes: int32, int64");
 SKIFF_KERNEL(native, "Resize", 19, kLatestOpset, Resize11);
+SKIFF_KERNEL_TYPES(native, "Resize", 19, "T1 (nearest): all; T1 (linear, cubic): numeric; T2: floats; scales: floats; sizes: int32, int64");
 
 }  // namespace skiff

@@ -194,8 +194,11 @@ class RnnKernel final : public Kernel {
 // 1: output_sequence (Y is produced whenever the graph uses it);
 // 7: output_sequence removed; 14: layout.
 SKIFF_KERNEL(native, "RNN", 1, 6, RnnKernel);
+SKIFF_KERNEL_TYPES(native, "RNN", 1, "T: float, double, float16; T1: int32, int64");
 SKIFF_KERNEL(native, "RNN", 7, 13, RnnKernel);
+SKIFF_KERNEL_TYPES(native, "RNN", 7, "T: float, double, float16; T1: int32, int64");
 SKIFF_KERNEL(native, "RNN", 14, kLatestOpset, RnnKernel);
+SKIFF_KERNEL_TYPES(native, "RNN", 14, "T: float, double, float16; T1: int32, int64");
 
 // Gates z, r, h (W and R stack them in that order):
 //   zt = f(Xt·Wz^T + Ht-1·Rz^T + Wbz + Rbz), rt likewise
@@ -304,9 +307,13 @@ class GruKernel final : public Kernel {
 // 1: output_sequence, no linear_before_reset; 3: linear_before_reset;
 // 7: output_sequence removed; 14: layout.
 SKIFF_KERNEL(native, "GRU", 1, 2, GruKernel);
+SKIFF_KERNEL_TYPES(native, "GRU", 1, "T: float, double, float16; T1: int32, int64");
 SKIFF_KERNEL(native, "GRU", 3, 6, GruKernel);
+SKIFF_KERNEL_TYPES(native, "GRU", 3, "T: float, double, float16; T1: int32, int64");
 SKIFF_KERNEL(native, "GRU", 7, 13, GruKernel);
+SKIFF_KERNEL_TYPES(native, "GRU", 7, "T: float, double, float16; T1: int32, int64");
 SKIFF_KERNEL(native, "GRU", 14, kLatestOpset, GruKernel);
+SKIFF_KERNEL_TYPES(native, "GRU", 14, "T: float, double, float16; T1: int32, int64");
 
 // Gates i, o, f, c (W and R stack them in that order; P holds i, o, f):
 //   it = f(Xt·Wi^T + Ht-1·Ri^T + Pi ⊙ Ct-1 + Wbi + Rbi)
@@ -407,8 +414,11 @@ class LstmKernel final : public Kernel {
 // 1: output_sequence (Y is produced whenever the graph uses it);
 // 7: output_sequence removed; 14: layout.
 SKIFF_KERNEL(native, "LSTM", 1, 6, LstmKernel);
+SKIFF_KERNEL_TYPES(native, "LSTM", 1, "T: float, double, float16; T1: int32, int64");
 SKIFF_KERNEL(native, "LSTM", 7, 13, LstmKernel);
+SKIFF_KERNEL_TYPES(native, "LSTM", 7, "T: float, double, float16; T1: int32, int64");
 SKIFF_KERNEL(native, "LSTM", 14, kLatestOpset, LstmKernel);
+SKIFF_KERNEL_TYPES(native, "LSTM", 14, "T: float, double, float16; T1: int32, int64");
 
 }  // namespace
 }  // namespace skiff

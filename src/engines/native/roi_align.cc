@@ -234,6 +234,8 @@ class RoiAlignKernel final : public Kernel {
 // 10: introduced (no half-pixel shift); 16: coordinate_transformation_mode
 // (default half_pixel); unchanged through 21.
 SKIFF_KERNEL(native, "RoiAlign", 10, 15, RoiAlignKernel);
+SKIFF_KERNEL_TYPES(native, "RoiAlign", 10, "T1: floats; T2: int32, int64");
 SKIFF_KERNEL(native, "RoiAlign", 16, kLatestOpset, RoiAlignKernel);
+SKIFF_KERNEL_TYPES(native, "RoiAlign", 16, "T1: floats; T2: int32, int64");
 
 }  // namespace skiff

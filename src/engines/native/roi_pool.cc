@@ -132,5 +132,6 @@ class MaxRoiPoolKernel final : public Kernel {
 
 // 1: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "MaxRoiPool", 1, kLatestOpset, MaxRoiPoolKernel);
+SKIFF_KERNEL_TYPES(native, "MaxRoiPool", 1, "float, double, float16");
 
 }  // namespace skiff

@@ -143,10 +143,14 @@ class ScatterElementsKernel final : public Kernel {
 };
 // 13: bfloat16; 16: reduction add/mul; 18: reduction max/min.
 SKIFF_KERNEL(native, "ScatterElements", 11, 15, ScatterElementsKernel);
+SKIFF_KERNEL_TYPES(native, "ScatterElements", 11, "T: all, complex64, complex128; Tind: int32, int64");
 SKIFF_KERNEL(native, "ScatterElements", 16, 17, ScatterElementsKernel);
+SKIFF_KERNEL_TYPES(native, "ScatterElements", 16, "T: all, complex64, complex128; T with reduction: numeric; Tind: int32, int64");
 SKIFF_KERNEL(native, "ScatterElements", 18, kLatestOpset, ScatterElementsKernel);
+SKIFF_KERNEL_TYPES(native, "ScatterElements", 18, "T: all, complex64, complex128; T with reduction: numeric; Tind: int32, int64");
 // Scatter is ScatterElements under its pre-11 name (deprecated at 11).
 SKIFF_KERNEL(native, "Scatter", 9, 10, ScatterElementsKernel);
+SKIFF_KERNEL_TYPES(native, "Scatter", 9, "T: all, complex64, complex128; Tind: int32, int64");
 
 class ScatterNDKernel final : public Kernel {
  public:
@@ -207,8 +211,11 @@ class ScatterNDKernel final : public Kernel {
 };
 // 13: bfloat16; 16: reduction add/mul; 18: reduction max/min.
 SKIFF_KERNEL(native, "ScatterND", 11, 15, ScatterNDKernel);
+SKIFF_KERNEL_TYPES(native, "ScatterND", 11, "T: all, complex64, complex128; indices: int32, int64");
 SKIFF_KERNEL(native, "ScatterND", 16, 17, ScatterNDKernel);
+SKIFF_KERNEL_TYPES(native, "ScatterND", 16, "T: all, complex64, complex128; T with reduction: numeric; indices: int32, int64");
 SKIFF_KERNEL(native, "ScatterND", 18, kLatestOpset, ScatterNDKernel);
+SKIFF_KERNEL_TYPES(native, "ScatterND", 18, "T: all, complex64, complex128; T with reduction: numeric; indices: int32, int64");
 
 }  // namespace
 }  // namespace skiff

@@ -43,6 +43,7 @@ class SequenceEmptyKernel final : public Kernel {
   DataType dtype_;
 };
 SKIFF_KERNEL(native, "SequenceEmpty", 11, kLatestOpset, SequenceEmptyKernel);
+SKIFF_KERNEL_TYPES(native, "SequenceEmpty", 11, "S: seq(all, complex64, complex128)");
 
 class SequenceConstructKernel final : public Kernel {
  public:
@@ -59,6 +60,7 @@ class SequenceConstructKernel final : public Kernel {
   }
 };
 SKIFF_KERNEL(native, "SequenceConstruct", 11, kLatestOpset, SequenceConstructKernel);
+SKIFF_KERNEL_TYPES(native, "SequenceConstruct", 11, "T: all, complex64, complex128; S: seq(all, complex64, complex128)");
 
 class SequenceInsertKernel final : public Kernel {
  public:
@@ -76,6 +78,7 @@ class SequenceInsertKernel final : public Kernel {
   }
 };
 SKIFF_KERNEL(native, "SequenceInsert", 11, kLatestOpset, SequenceInsertKernel);
+SKIFF_KERNEL_TYPES(native, "SequenceInsert", 11, "S: seq(all, complex64, complex128); T: all, complex64, complex128; I: int32, int64");
 
 class SequenceAtKernel final : public Kernel {
  public:
@@ -87,6 +90,7 @@ class SequenceAtKernel final : public Kernel {
   }
 };
 SKIFF_KERNEL(native, "SequenceAt", 11, kLatestOpset, SequenceAtKernel);
+SKIFF_KERNEL_TYPES(native, "SequenceAt", 11, "S: seq(all, complex64, complex128); I: int32, int64; T: all, complex64, complex128");
 
 class SequenceEraseKernel final : public Kernel {
  public:
@@ -101,6 +105,7 @@ class SequenceEraseKernel final : public Kernel {
   }
 };
 SKIFF_KERNEL(native, "SequenceErase", 11, kLatestOpset, SequenceEraseKernel);
+SKIFF_KERNEL_TYPES(native, "SequenceErase", 11, "S: seq(all, complex64, complex128); I: int32, int64");
 
 class SequenceLengthKernel final : public Kernel {
  public:
@@ -111,6 +116,7 @@ class SequenceLengthKernel final : public Kernel {
   }
 };
 SKIFF_KERNEL(native, "SequenceLength", 11, kLatestOpset, SequenceLengthKernel);
+SKIFF_KERNEL_TYPES(native, "SequenceLength", 11, "S: seq(all, complex64, complex128); I: int64");
 
 // Copies [begin, end) along `axis` of `t` into a new tensor.
 Tensor copy_range(const Tensor& t, int64_t axis, int64_t begin, int64_t end) {
@@ -139,7 +145,9 @@ class SplitToSequenceKernel final : public Kernel {
       : axis_(info.attr_int("axis", 0)), keepdims_(info.attr_int("keepdims", 1) != 0) {}
   void compute(KernelContext& ctx) const override {
     const Tensor& x = ctx.input(0);
-    const int64_t axis = normalize_axis(axis_, x.rank());
+    if (axis_ < -x.rank() || axis_ >= x.rank())
+      ctx.fail("axis ", axis_, " is out of range for ", ctx.input_label(0));
+    const int64_t axis = axis_ < 0 ? axis_ + x.rank() : axis_;
     const int64_t n = x.dim(axis);
     std::vector<int64_t> sizes;
     bool squeeze = false;
@@ -148,6 +156,8 @@ class SplitToSequenceKernel final : public Kernel {
       squeeze = !keepdims_;
     } else {
       const Tensor& split = ctx.input(1);
+      if (split.dtype() != DataType::kInt32 && split.dtype() != DataType::kInt64)
+        ctx.fail(ctx.input_label(1), " must be int32 or int64");
       std::vector<int64_t> values(static_cast<size_t>(split.numel()));
       for (int64_t i = 0; i < split.numel(); ++i)
         values[i] = split.dtype() == DataType::kInt32 ? split.data<int32_t>()[i] : split.data<int64_t>()[i];
@@ -158,7 +168,7 @@ class SplitToSequenceKernel final : public Kernel {
       } else {
         int64_t total = 0;
         for (int64_t v : values) {
-          if (v < 0) ctx.fail("split sizes must be non-negative");
+          if (v < 0) ctx.fail(ctx.input_label(1), " holds a negative size: ", shape_str(values));
           total += v;
         }
         if (total != n) ctx.fail("split sizes sum to ", total, " but axis ", axis, " of ", x.str(), " has ", n);
@@ -185,6 +195,7 @@ class SplitToSequenceKernel final : public Kernel {
   bool keepdims_;
 };
 SKIFF_KERNEL(native, "SplitToSequence", 11, kLatestOpset, SplitToSequenceKernel);
+SKIFF_KERNEL_TYPES(native, "SplitToSequence", 11, "T: all, complex64, complex128; I: int32, int64; S: seq(all, complex64, complex128)");
 
 class ConcatFromSequenceKernel final : public Kernel {
  public:
@@ -196,7 +207,11 @@ class ConcatFromSequenceKernel final : public Kernel {
     std::vector<Tensor> items = seq.sequence;
     const Tensor first = items[0];
     const int64_t out_rank = first.rank() + (new_axis_ ? 1 : 0);
-    const int64_t axis = normalize_axis(axis_, out_rank);
+    // With new_axis the axis indexes the output, one rank above the items.
+    if (axis_ < -out_rank || axis_ >= out_rank)
+      ctx.fail("axis ", axis_, " is out of range for sequence items ", first.str(),
+               new_axis_ ? " with new_axis=1" : "");
+    const int64_t axis = axis_ < 0 ? axis_ + out_rank : axis_;
     if (new_axis_)
       for (auto& t : items) {
         Shape s = t.shape();
@@ -239,6 +254,7 @@ class ConcatFromSequenceKernel final : public Kernel {
   bool new_axis_;
 };
 SKIFF_KERNEL(native, "ConcatFromSequence", 11, kLatestOpset, ConcatFromSequenceKernel);
+SKIFF_KERNEL_TYPES(native, "ConcatFromSequence", 11, "S: seq(all, complex64, complex128); T: all, complex64, complex128");
 
 // Runs the body once per sequence position; sequence inputs are indexed,
 // tensor inputs passed whole; body outputs are collected into sequences.
@@ -272,6 +288,7 @@ class SequenceMapKernel final : public Kernel {
   std::shared_ptr<SubgraphRunner> body_;
 };
 SKIFF_KERNEL(native, "SequenceMap", 17, kLatestOpset, SequenceMapKernel);
+SKIFF_KERNEL_TYPES(native, "SequenceMap", 17, "S: seq(all, complex64, complex128); V: any");
 
 class OptionalKernel final : public Kernel {
  public:
@@ -283,6 +300,7 @@ class OptionalKernel final : public Kernel {
   }
 };
 SKIFF_KERNEL(native, "Optional", 15, kLatestOpset, OptionalKernel);
+SKIFF_KERNEL_TYPES(native, "Optional", 15, "V: any; O: optional(any)");
 
 class OptionalHasElementKernel final : public Kernel {
  public:
@@ -294,6 +312,7 @@ class OptionalHasElementKernel final : public Kernel {
   }
 };
 SKIFF_KERNEL(native, "OptionalHasElement", 15, kLatestOpset, OptionalHasElementKernel);
+SKIFF_KERNEL_TYPES(native, "OptionalHasElement", 15, "O: any; B: bool");
 
 class OptionalGetElementKernel final : public Kernel {
  public:
@@ -306,6 +325,7 @@ class OptionalGetElementKernel final : public Kernel {
   }
 };
 SKIFF_KERNEL(native, "OptionalGetElement", 15, kLatestOpset, OptionalGetElementKernel);
+SKIFF_KERNEL_TYPES(native, "OptionalGetElement", 15, "O: any; V: any");
 
 }  // namespace
 

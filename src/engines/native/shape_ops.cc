@@ -96,8 +96,11 @@ class ReshapeKernel final : public Kernel {
 };
 // 1-4: `shape` attribute; 5: `shape` input; 14: allowzero; 19, 21: more types.
 SKIFF_KERNEL(native, "Reshape", 1, 4, ReshapeKernel);
+SKIFF_KERNEL_TYPES(native, "Reshape", 1, "all, complex64, complex128");
 SKIFF_KERNEL(native, "Reshape", 5, 13, ReshapeKernel);
+SKIFF_KERNEL_TYPES(native, "Reshape", 5, "T: all, complex64, complex128; shape: int32, int64");
 SKIFF_KERNEL(native, "Reshape", 14, kLatestOpset, ReshapeKernel);
+SKIFF_KERNEL_TYPES(native, "Reshape", 14, "T: all, complex64, complex128; shape: int32, int64");
 
 class FlattenKernel final : public Kernel {
  public:
@@ -125,6 +128,7 @@ class FlattenKernel final : public Kernel {
 };
 // 9: more types; 11: negative axis; 13: bfloat16; 21: more types.
 SKIFF_KERNEL(native, "Flatten", 1, kLatestOpset, FlattenKernel);
+SKIFF_KERNEL_TYPES(native, "Flatten", 1, "all, complex64, complex128");
 
 class SqueezeKernel final : public Kernel {
  public:
@@ -158,7 +162,9 @@ class SqueezeKernel final : public Kernel {
 };
 // 11: negative axes; 13: `axes` becomes an input; 21: more types.
 SKIFF_KERNEL(native, "Squeeze", 1, 12, SqueezeKernel);
+SKIFF_KERNEL_TYPES(native, "Squeeze", 1, "all, complex64, complex128");
 SKIFF_KERNEL(native, "Squeeze", 13, kLatestOpset, SqueezeKernel);
+SKIFF_KERNEL_TYPES(native, "Squeeze", 13, "T: all, complex64, complex128; axes: int32, int64");
 
 class UnsqueezeKernel final : public Kernel {
  public:
@@ -191,7 +197,9 @@ class UnsqueezeKernel final : public Kernel {
 };
 // 11: negative axes; 13: `axes` becomes an input; 21: more types.
 SKIFF_KERNEL(native, "Unsqueeze", 1, 12, UnsqueezeKernel);
+SKIFF_KERNEL_TYPES(native, "Unsqueeze", 1, "all, complex64, complex128");
 SKIFF_KERNEL(native, "Unsqueeze", 13, kLatestOpset, UnsqueezeKernel);
+SKIFF_KERNEL_TYPES(native, "Unsqueeze", 13, "T: all, complex64, complex128; axes: int32, int64");
 
 // Forwards the Value itself, so tensors, sequences and optionals all pass.
 class IdentityKernel final : public Kernel {
@@ -203,6 +211,7 @@ class IdentityKernel final : public Kernel {
 };
 // 13: bfloat16; 14: sequences; 16: optionals; 19, 21: more types.
 SKIFF_KERNEL(native, "Identity", 1, kLatestOpset, IdentityKernel);
+SKIFF_KERNEL_TYPES(native, "Identity", 1, "V: any");
 
 // Inference-time Dropout: the output is the input and the mask is all true.
 // A training-mode Dropout with a non-zero ratio drops at random, which an
@@ -252,7 +261,9 @@ class DropoutKernel final : public Kernel {
 // 6: drops consumed_inputs; 7: drops is_test; 10: bool mask; 12: ratio and
 // training_mode inputs, seed; 13: bfloat16.
 SKIFF_KERNEL(native, "Dropout", 1, 11, DropoutKernel);
+SKIFF_KERNEL_TYPES(native, "Dropout", 1, "T: pod; T1: bool");
 SKIFF_KERNEL(native, "Dropout", 12, kLatestOpset, DropoutKernel);
+SKIFF_KERNEL_TYPES(native, "Dropout", 12, "T: all, complex64, complex128; T1: floats; T2: bool");
 
 class ShapeKernel final : public Kernel {
  public:
@@ -284,7 +295,9 @@ class ShapeKernel final : public Kernel {
 };
 // 13: bfloat16; 15: start and end; 19, 21: more types.
 SKIFF_KERNEL(native, "Shape", 1, 14, ShapeKernel);
+SKIFF_KERNEL_TYPES(native, "Shape", 1, "T: all, complex64, complex128; T1: int64");
 SKIFF_KERNEL(native, "Shape", 15, kLatestOpset, ShapeKernel);
+SKIFF_KERNEL_TYPES(native, "Shape", 15, "T: all, complex64, complex128; T1: int64");
 
 class SizeKernel final : public Kernel {
  public:
@@ -299,6 +312,7 @@ class SizeKernel final : public Kernel {
 };
 // 13: bfloat16; 19, 21: more types.
 SKIFF_KERNEL(native, "Size", 1, kLatestOpset, SizeKernel);
+SKIFF_KERNEL_TYPES(native, "Size", 1, "T: all, complex64, complex128; T1: int64");
 
 }  // namespace
 }  // namespace skiff

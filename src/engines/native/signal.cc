@@ -423,11 +423,17 @@ class MelWeightMatrixKernel final : public Kernel {
 
 // 17: introduced. (20 moved DFT's axis to an input.)
 SKIFF_KERNEL(native, "DFT", 17, 19, DftKernel);
+SKIFF_KERNEL_TYPES(native, "DFT", 17, "T1: floats; T2: int32, int64");
 // 17: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "STFT", 17, kLatestOpset, StftKernel);
+SKIFF_KERNEL_TYPES(native, "STFT", 17, "T1: floats; T2: int32, int64");
 SKIFF_KERNEL(native, "HannWindow", 17, kLatestOpset, HannWindowKernel);
+SKIFF_KERNEL_TYPES(native, "HannWindow", 17, "T1: int32, int64; T2: numeric");
 SKIFF_KERNEL(native, "HammingWindow", 17, kLatestOpset, HammingWindowKernel);
+SKIFF_KERNEL_TYPES(native, "HammingWindow", 17, "T1: int32, int64; T2: numeric");
 SKIFF_KERNEL(native, "BlackmanWindow", 17, kLatestOpset, BlackmanWindowKernel);
+SKIFF_KERNEL_TYPES(native, "BlackmanWindow", 17, "T1: int32, int64; T2: numeric");
 SKIFF_KERNEL(native, "MelWeightMatrix", 17, kLatestOpset, MelWeightMatrixKernel);
+SKIFF_KERNEL_TYPES(native, "MelWeightMatrix", 17, "T1: int32, int64; T2: floats; T3: numeric");
 
 }  // namespace skiff

@@ -106,7 +106,9 @@ class SliceKernel final : public Kernel {
 // 10: starts/ends/axes become inputs, steps added; 11: negative axes;
 // 13: bfloat16.
 SKIFF_KERNEL(native, "Slice", 1, 9, SliceKernel);
+SKIFF_KERNEL_TYPES(native, "Slice", 1, "all, complex64, complex128");
 SKIFF_KERNEL(native, "Slice", 10, kLatestOpset, SliceKernel);
+SKIFF_KERNEL_TYPES(native, "Slice", 10, "T: all, complex64, complex128; Tind: int32, int64");
 
 }  // namespace
 }  // namespace skiff

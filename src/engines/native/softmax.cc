@@ -132,10 +132,16 @@ using HardmaxOp = SoftmaxKernel<SoftmaxKind::kHardmax>;
 // 1-12: 2-D coercion at `axis` (11: negative axis); 13: single axis, default
 // -1, bfloat16.
 SKIFF_KERNEL(native, "Softmax", 1, 12, SoftmaxOp);
+SKIFF_KERNEL_TYPES(native, "Softmax", 1, "floats");
 SKIFF_KERNEL(native, "Softmax", 13, kLatestOpset, SoftmaxOp);
+SKIFF_KERNEL_TYPES(native, "Softmax", 13, "floats");
 SKIFF_KERNEL(native, "LogSoftmax", 1, 12, LogSoftmaxOp);
+SKIFF_KERNEL_TYPES(native, "LogSoftmax", 1, "floats");
 SKIFF_KERNEL(native, "LogSoftmax", 13, kLatestOpset, LogSoftmaxOp);
+SKIFF_KERNEL_TYPES(native, "LogSoftmax", 13, "floats");
 SKIFF_KERNEL(native, "Hardmax", 1, 12, HardmaxOp);
+SKIFF_KERNEL_TYPES(native, "Hardmax", 1, "floats");
 SKIFF_KERNEL(native, "Hardmax", 13, kLatestOpset, HardmaxOp);
+SKIFF_KERNEL_TYPES(native, "Hardmax", 13, "floats");
 
 }  // namespace skiff

@@ -152,5 +152,6 @@ class StringNormalizerKernel final : public Kernel {
 
 // 10: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "StringNormalizer", 10, kLatestOpset, StringNormalizerKernel);
+SKIFF_KERNEL_TYPES(native, "StringNormalizer", 10, "string");
 
 }  // namespace skiff

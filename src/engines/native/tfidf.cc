@@ -206,5 +206,6 @@ class TfIdfVectorizerKernel final : public Kernel {
 
 // 9: introduced; unchanged through 21.
 SKIFF_KERNEL(native, "TfIdfVectorizer", 9, kLatestOpset, TfIdfVectorizerKernel);
+SKIFF_KERNEL_TYPES(native, "TfIdfVectorizer", 9, "T: string, int32, int64; T1: float");
 
 }  // namespace skiff

@@ -136,7 +136,10 @@ class TopKKernel final : public Kernel {
 // 1: `k` attribute; 10: `k` becomes an input; 11: `largest`, `sorted`,
 // negative axis, integer types.
 SKIFF_KERNEL(native, "TopK", 1, 9, TopKKernel);
+SKIFF_KERNEL_TYPES(native, "TopK", 1, "T: numeric; I: int64");
 SKIFF_KERNEL(native, "TopK", 10, 10, TopKKernel);
+SKIFF_KERNEL_TYPES(native, "TopK", 10, "T: numeric; K: int32, int64; I: int64");
 SKIFF_KERNEL(native, "TopK", 11, kLatestOpset, TopKKernel);
+SKIFF_KERNEL_TYPES(native, "TopK", 11, "T: numeric; K: int32, int64; I: int64");
 
 }  // namespace skiff

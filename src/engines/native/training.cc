@@ -186,7 +186,10 @@ class MomentumKernel final : public OptimizerKernel<MomentumKernel> {
 
 // 1: introduced (preview domain; no later versions).
 SKIFF_KERNEL_DOMAIN(native, "ai.onnx.preview.training", "Adagrad", 1, 1, AdagradKernel);
+SKIFF_KERNEL_DOMAIN_TYPES(native, "ai.onnx.preview.training", "Adagrad", 1, "T1: float, double; T2: int64; T3: float, double");
 SKIFF_KERNEL_DOMAIN(native, "ai.onnx.preview.training", "Adam", 1, 1, AdamKernel);
+SKIFF_KERNEL_DOMAIN_TYPES(native, "ai.onnx.preview.training", "Adam", 1, "T1: float, double; T2: int64; T3: float, double");
 SKIFF_KERNEL_DOMAIN(native, "ai.onnx.preview.training", "Momentum", 1, 1, MomentumKernel);
+SKIFF_KERNEL_DOMAIN_TYPES(native, "ai.onnx.preview.training", "Momentum", 1, "T1: float, double; T2: int64; T3: float, double");
 
 }  // namespace skiff

@@ -47,7 +47,8 @@ class TransposeKernel final : public Kernel {
       return perm;
     }
     if (static_cast<int64_t>(perm_.size()) != rank)
-      ctx.fail("perm has ", perm_.size(), " entries but ", ctx.input_label(0), " has rank ", rank);
+      ctx.fail("perm ", shape_str(perm_), " has ", perm_.size(), " entries but ", ctx.input_label(0),
+               " has rank ", rank);
     std::vector<bool> seen(static_cast<size_t>(rank), false);
     for (int64_t p : perm_) {
       if (p < 0 || p >= rank || seen[static_cast<size_t>(p)])
@@ -62,6 +63,7 @@ class TransposeKernel final : public Kernel {
 };
 // 13: bfloat16; 21: more types.
 SKIFF_KERNEL(native, "Transpose", 1, kLatestOpset, TransposeKernel);
+SKIFF_KERNEL_TYPES(native, "Transpose", 1, "all, complex64, complex128");
 
 class DepthToSpaceKernel final : public Kernel {
  public:
@@ -102,6 +104,7 @@ class DepthToSpaceKernel final : public Kernel {
 };
 // 11: mode (DCR/CRD); 13: bfloat16.
 SKIFF_KERNEL(native, "DepthToSpace", 1, kLatestOpset, DepthToSpaceKernel);
+SKIFF_KERNEL_TYPES(native, "DepthToSpace", 1, "all, complex64, complex128");
 
 class SpaceToDepthKernel final : public Kernel {
  public:
@@ -128,6 +131,7 @@ class SpaceToDepthKernel final : public Kernel {
 };
 // 13: bfloat16.
 SKIFF_KERNEL(native, "SpaceToDepth", 1, kLatestOpset, SpaceToDepthKernel);
+SKIFF_KERNEL_TYPES(native, "SpaceToDepth", 1, "all, complex64, complex128");
 
 }  // namespace
 }  // namespace skiff

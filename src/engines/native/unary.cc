@@ -130,48 +130,92 @@ using IsInf = UnaryKernel<IsInfOp>;
 // reuse and is ignored. Type lists are the newest version's; older versions
 // accept a subset.
 SKIFF_KERNEL(native, "Abs", 1, 5, Abs);              // 1: float types only, consumed_inputs
+SKIFF_KERNEL_TYPES(native, "Abs", 1, "numeric");
 SKIFF_KERNEL(native, "Abs", 6, 12, Abs);             // 6: integer types
+SKIFF_KERNEL_TYPES(native, "Abs", 6, "numeric");
 SKIFF_KERNEL(native, "Abs", 13, kLatestOpset, Abs);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Abs", 13, "numeric");
 SKIFF_KERNEL(native, "Neg", 1, 5, Neg);
+SKIFF_KERNEL_TYPES(native, "Neg", 1, "signed");
 SKIFF_KERNEL(native, "Neg", 6, 12, Neg);             // 6: signed integer types
+SKIFF_KERNEL_TYPES(native, "Neg", 6, "signed");
 SKIFF_KERNEL(native, "Neg", 13, kLatestOpset, Neg);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Neg", 13, "signed");
 SKIFF_KERNEL(native, "Exp", 1, 5, Exp);
+SKIFF_KERNEL_TYPES(native, "Exp", 1, "floats");
 SKIFF_KERNEL(native, "Exp", 6, 12, Exp);
+SKIFF_KERNEL_TYPES(native, "Exp", 6, "floats");
 SKIFF_KERNEL(native, "Exp", 13, kLatestOpset, Exp);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Exp", 13, "floats");
 SKIFF_KERNEL(native, "Log", 1, 5, Log);
+SKIFF_KERNEL_TYPES(native, "Log", 1, "floats");
 SKIFF_KERNEL(native, "Log", 6, 12, Log);
+SKIFF_KERNEL_TYPES(native, "Log", 6, "floats");
 SKIFF_KERNEL(native, "Log", 13, kLatestOpset, Log);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Log", 13, "floats");
 SKIFF_KERNEL(native, "Sqrt", 1, 5, Sqrt);
+SKIFF_KERNEL_TYPES(native, "Sqrt", 1, "floats");
 SKIFF_KERNEL(native, "Sqrt", 6, 12, Sqrt);
+SKIFF_KERNEL_TYPES(native, "Sqrt", 6, "floats");
 SKIFF_KERNEL(native, "Sqrt", 13, kLatestOpset, Sqrt);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Sqrt", 13, "floats");
 SKIFF_KERNEL(native, "Reciprocal", 1, 5, Reciprocal);
+SKIFF_KERNEL_TYPES(native, "Reciprocal", 1, "floats");
 SKIFF_KERNEL(native, "Reciprocal", 6, 12, Reciprocal);
+SKIFF_KERNEL_TYPES(native, "Reciprocal", 6, "floats");
 SKIFF_KERNEL(native, "Reciprocal", 13, kLatestOpset, Reciprocal);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Reciprocal", 13, "floats");
 SKIFF_KERNEL(native, "Floor", 1, 5, Floor);
+SKIFF_KERNEL_TYPES(native, "Floor", 1, "floats");
 SKIFF_KERNEL(native, "Floor", 6, 12, Floor);
+SKIFF_KERNEL_TYPES(native, "Floor", 6, "floats");
 SKIFF_KERNEL(native, "Floor", 13, kLatestOpset, Floor);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Floor", 13, "floats");
 SKIFF_KERNEL(native, "Ceil", 1, 5, Ceil);
+SKIFF_KERNEL_TYPES(native, "Ceil", 1, "floats");
 SKIFF_KERNEL(native, "Ceil", 6, 12, Ceil);
+SKIFF_KERNEL_TYPES(native, "Ceil", 6, "floats");
 SKIFF_KERNEL(native, "Ceil", 13, kLatestOpset, Ceil);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Ceil", 13, "floats");
 SKIFF_KERNEL(native, "Round", 11, kLatestOpset, Round);
+SKIFF_KERNEL_TYPES(native, "Round", 11, "floats");
 SKIFF_KERNEL(native, "Sign", 9, 12, Sign);
+SKIFF_KERNEL_TYPES(native, "Sign", 9, "numeric");
 SKIFF_KERNEL(native, "Sign", 13, kLatestOpset, Sign);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Sign", 13, "numeric");
 SKIFF_KERNEL(native, "Sin", 7, kLatestOpset, UnaryKernel<SinOp>);
+SKIFF_KERNEL_TYPES(native, "Sin", 7, "floats");
 SKIFF_KERNEL(native, "Cos", 7, kLatestOpset, UnaryKernel<CosOp>);
+SKIFF_KERNEL_TYPES(native, "Cos", 7, "floats");
 SKIFF_KERNEL(native, "Tan", 7, kLatestOpset, UnaryKernel<TanOp>);
+SKIFF_KERNEL_TYPES(native, "Tan", 7, "floats");
 SKIFF_KERNEL(native, "Asin", 7, kLatestOpset, UnaryKernel<AsinOp>);
+SKIFF_KERNEL_TYPES(native, "Asin", 7, "floats");
 SKIFF_KERNEL(native, "Acos", 7, kLatestOpset, UnaryKernel<AcosOp>);
+SKIFF_KERNEL_TYPES(native, "Acos", 7, "floats");
 SKIFF_KERNEL(native, "Atan", 7, kLatestOpset, UnaryKernel<AtanOp>);
+SKIFF_KERNEL_TYPES(native, "Atan", 7, "floats");
 SKIFF_KERNEL(native, "Sinh", 9, kLatestOpset, UnaryKernel<SinhOp>);
+SKIFF_KERNEL_TYPES(native, "Sinh", 9, "floats");
 SKIFF_KERNEL(native, "Cosh", 9, kLatestOpset, UnaryKernel<CoshOp>);
+SKIFF_KERNEL_TYPES(native, "Cosh", 9, "floats");
 SKIFF_KERNEL(native, "Asinh", 9, kLatestOpset, UnaryKernel<AsinhOp>);
+SKIFF_KERNEL_TYPES(native, "Asinh", 9, "floats");
 SKIFF_KERNEL(native, "Acosh", 9, kLatestOpset, UnaryKernel<AcoshOp>);
+SKIFF_KERNEL_TYPES(native, "Acosh", 9, "floats");
 SKIFF_KERNEL(native, "Atanh", 9, kLatestOpset, UnaryKernel<AtanhOp>);
+SKIFF_KERNEL_TYPES(native, "Atanh", 9, "floats");
 SKIFF_KERNEL(native, "Erf", 9, 12, Erf);
+SKIFF_KERNEL_TYPES(native, "Erf", 9, "numeric");
 SKIFF_KERNEL(native, "Erf", 13, kLatestOpset, Erf);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Erf", 13, "numeric");
 SKIFF_KERNEL(native, "Not", 1, kLatestOpset, Not);
+SKIFF_KERNEL_TYPES(native, "Not", 1, "bool");
 SKIFF_KERNEL(native, "IsNaN", 9, 12, IsNaN);
+SKIFF_KERNEL_TYPES(native, "IsNaN", 9, "T1: floats; T2: bool");
 SKIFF_KERNEL(native, "IsNaN", 13, kLatestOpset, IsNaN);  // 13: bfloat16; 20: float8 (unsupported)
+SKIFF_KERNEL_TYPES(native, "IsNaN", 13, "T1: floats; T2: bool");
 SKIFF_KERNEL(native, "IsInf", 10, kLatestOpset, IsInf);  // 20: bfloat16, float16, float8
+SKIFF_KERNEL_TYPES(native, "IsInf", 10, "T1: floats; T2: bool");
 
 }  // namespace skiff

@@ -21,7 +21,9 @@ class UniqueKernel final : public Kernel {
     // Items are slices x[o, k, i] for fixed k: [outer, n, inner] around axis.
     int64_t axis = 0, outer = 1, n = x.numel(), inner = 1;
     if (has_axis_) {
-      axis = normalize_axis(axis_, x.rank(), "axis");
+      if (axis_ < -x.rank() || axis_ >= x.rank())
+        ctx.fail("axis ", axis_, " is out of range for ", ctx.input_label(0));
+      axis = axis_ < 0 ? axis_ + x.rank() : axis_;
       outer = shape_numel(Shape(x.shape().begin(), x.shape().begin() + axis));
       n = x.dim(axis);
       inner = shape_numel(Shape(x.shape().begin() + axis + 1, x.shape().end()));
@@ -86,6 +88,7 @@ class UniqueKernel final : public Kernel {
 };
 
 SKIFF_KERNEL(native, "Unique", 11, kLatestOpset, UniqueKernel);
+SKIFF_KERNEL_TYPES(native, "Unique", 11, "T: all; indices: int64");
 
 }  // namespace
 

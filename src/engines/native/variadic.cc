@@ -111,22 +111,40 @@ class VariadicKernel final : public Kernel {
 
 // Opset 1-5 versions carry `consumed_inputs` (in-place hints), ignored.
 SKIFF_KERNEL(native, "Max", 1, 5, VariadicKernel<MaxOp>);
+SKIFF_KERNEL_TYPES(native, "Max", 1, "numeric");
 SKIFF_KERNEL(native, "Max", 6, 7, VariadicKernel<MaxOp>);
+SKIFF_KERNEL_TYPES(native, "Max", 6, "numeric");
 SKIFF_KERNEL(native, "Max", 8, 11, VariadicKernel<MaxOp>);             // 8: numpy broadcasting
+SKIFF_KERNEL_TYPES(native, "Max", 8, "numeric");
 SKIFF_KERNEL(native, "Max", 12, 12, VariadicKernel<MaxOp>);            // 12: integer types
+SKIFF_KERNEL_TYPES(native, "Max", 12, "numeric");
 SKIFF_KERNEL(native, "Max", 13, kLatestOpset, VariadicKernel<MaxOp>);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Max", 13, "numeric");
 SKIFF_KERNEL(native, "Min", 1, 5, VariadicKernel<MinOp>);
+SKIFF_KERNEL_TYPES(native, "Min", 1, "numeric");
 SKIFF_KERNEL(native, "Min", 6, 7, VariadicKernel<MinOp>);
+SKIFF_KERNEL_TYPES(native, "Min", 6, "numeric");
 SKIFF_KERNEL(native, "Min", 8, 11, VariadicKernel<MinOp>);
+SKIFF_KERNEL_TYPES(native, "Min", 8, "numeric");
 SKIFF_KERNEL(native, "Min", 12, 12, VariadicKernel<MinOp>);
+SKIFF_KERNEL_TYPES(native, "Min", 12, "numeric");
 SKIFF_KERNEL(native, "Min", 13, kLatestOpset, VariadicKernel<MinOp>);
+SKIFF_KERNEL_TYPES(native, "Min", 13, "numeric");
 SKIFF_KERNEL(native, "Sum", 1, 5, VariadicKernel<SumOp>);
+SKIFF_KERNEL_TYPES(native, "Sum", 1, "numeric");
 SKIFF_KERNEL(native, "Sum", 6, 7, VariadicKernel<SumOp>);
+SKIFF_KERNEL_TYPES(native, "Sum", 6, "numeric");
 SKIFF_KERNEL(native, "Sum", 8, 12, VariadicKernel<SumOp>);             // 8: numpy broadcasting
+SKIFF_KERNEL_TYPES(native, "Sum", 8, "numeric");
 SKIFF_KERNEL(native, "Sum", 13, kLatestOpset, VariadicKernel<SumOp>);  // 13: bfloat16
+SKIFF_KERNEL_TYPES(native, "Sum", 13, "numeric");
 SKIFF_KERNEL(native, "Mean", 1, 5, VariadicKernel<MeanOp>);
+SKIFF_KERNEL_TYPES(native, "Mean", 1, "floats");
 SKIFF_KERNEL(native, "Mean", 6, 7, VariadicKernel<MeanOp>);
+SKIFF_KERNEL_TYPES(native, "Mean", 6, "floats");
 SKIFF_KERNEL(native, "Mean", 8, 12, VariadicKernel<MeanOp>);
+SKIFF_KERNEL_TYPES(native, "Mean", 8, "floats");
 SKIFF_KERNEL(native, "Mean", 13, kLatestOpset, VariadicKernel<MeanOp>);
+SKIFF_KERNEL_TYPES(native, "Mean", 13, "floats");
 
 }  // namespace skiff

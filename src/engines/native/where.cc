@@ -42,6 +42,8 @@ class WhereKernel final : public Kernel {
 }  // namespace
 
 SKIFF_KERNEL(native, "Where", 9, 15, WhereKernel);
+SKIFF_KERNEL_TYPES(native, "Where", 9, "B: bool; T: all");
 SKIFF_KERNEL(native, "Where", 16, kLatestOpset, WhereKernel);  // 16: bfloat16
+SKIFF_KERNEL_TYPES(native, "Where", 16, "B: bool; T: all");
 
 }  // namespace skiff

@@ -103,8 +103,8 @@ Window resolve_window(const KernelContext& ctx, const WindowAttrs& attrs, const 
     }
     const int64_t span = in[i] + w.pad_begin[i] + w.pad_end[i] - extent;
     if (span < 0)
-      ctx.fail("spatial dim ", i, " of size ", in[i], " (padded ",
-               in[i] + w.pad_begin[i] + w.pad_end[i], ") is smaller than the dilated kernel ",
+      ctx.fail("spatial dim ", i, " of ", ctx.input_label(0), " has size ", in[i], " (padded ",
+               in[i] + w.pad_begin[i] + w.pad_end[i], "), smaller than the dilated kernel ",
                extent);
     w.out[i] = (attrs.ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
     // ceil_mode: a window that would start past the input and its leading

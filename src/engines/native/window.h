@@ -36,9 +36,10 @@ struct Window {
   int64_t kernel_size() const;
 };
 
-// Resolves `attrs` for spatial input dims `in` and kernel dims `kernel`
-// (kernel_shape, or W's spatial dims). Fails naming the node when the
-// attribute lengths do not match the rank or the window does not fit.
+// Resolves `attrs` for spatial input dims `in` (of the node's input 0) and
+// kernel dims `kernel` (kernel_shape, or W's spatial dims). Fails naming the
+// node when the attribute lengths do not match the rank or the window does
+// not fit.
 Window resolve_window(const KernelContext& ctx, const WindowAttrs& attrs, const Shape& in,
                       const Shape& kernel);
 
