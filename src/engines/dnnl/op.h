@@ -128,4 +128,6 @@ inline bool accept_all(const OpInfo&) { return true; }
             return std::make_unique<Class>(info);                                                 \
           }}) &&                                                                                  \
       ::skiff::KernelRegistry::global().add(::skiff::KernelDef{                                   \
-          "dnnl", domain, op, since, until, &::skiff::dnnl_engine::single_node_kernel})
+          "dnnl", domain, op, since, until, &::skiff::dnnl_engine::single_node_kernel}) &&         \
+      /* The engine claims float nodes only (DnnlEngine::supports); others stay native. */       \
+      ::skiff::KernelRegistry::global().add_types(::skiff::KernelTypes{"dnnl", domain, op, since, "T: float"})
