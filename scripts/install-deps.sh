@@ -13,9 +13,12 @@ readonly BUILD_PACKAGES=(
 )
 # libonnx-testdata: ONNX's conformance cases; python3-onnx/numpy: the test
 # drivers and the schema table generated at build time; nodejs/npm: ONNX
-# Runtime as the oracle for the model tests.
-# libopenblas-dev: the embed test links an application BLAS beside skiff.
-readonly TEST_PACKAGES=(libonnx-testdata python3-onnx python3-numpy git libopenblas-dev)
+# Runtime as the oracle for the model tests; libopenblas-dev: the embed test
+# links an application BLAS beside skiff; python3-pil and the DejaVu and
+# WenQuanYi fonts: the text images of the OCR demo and its test; espeak-ng
+# and sox: the speech of the VAD demo's test.
+readonly TEST_PACKAGES=(libonnx-testdata python3-onnx python3-numpy git libopenblas-dev
+                        python3-pil fonts-dejavu-core fonts-wqy-microhei espeak-ng sox)
 # python3-torch/torchvision: bench/build_zoo.py exports the benchmark zoo.
 readonly BENCH_PACKAGES=(python3-torch python3-torchvision)
 

@@ -7,16 +7,18 @@
 #include "engines/kernel.h"
 #include "engines/partition.h"
 #include "onnx/onnx.h"
+#include "passes/pass_manager.h"
 
 namespace skiff::cli {
 
 namespace {
 
-constexpr const char* kHelp = R"(usage: skiff inspect MODEL [--partition [--engine NAME]]
+constexpr const char* kHelp = R"(usage: skiff inspect MODEL [--partition [--engine NAME]] [options]
 
 Shows the model's producer, opset imports, inputs and outputs with types and
 shapes (symbolic dims by name), weights, an op histogram, and the ops skiff
 has no kernel for (which `skiff run` would reject with exit status 4).
+The model is shown as loaded unless --opt-level names a level.
 
   --partition    instead, show how the engines split the graph: each region
                  (a connected group one engine runs as a unit, layouts
@@ -63,14 +65,17 @@ void count_ops(const ir::Graph& g, const std::map<std::string, int64_t>& opsets,
 
 int cmd_inspect(const std::vector<std::string>& args) {
   std::string path;
+  passes::PassOptions options;
+  options.level = passes::OptLevel::kNone;
   bool partition = false;
   std::vector<std::string> engines = default_engines();
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
-      std::cout << kHelp;
+      std::cout << kHelp << kPassOptionsHelp;
       return kExitOk;
     }
+    if (parse_pass_option(args, i, options)) continue;
     if (a == "--partition") {
       partition = true;
       continue;
@@ -88,10 +93,13 @@ int cmd_inspect(const std::vector<std::string>& args) {
   ir::Model model;
   try {
     model = onnx::load_model(path);
+    passes::optimize(model, options);
   } catch (const Error& e) {
     std::cerr << "skiff: " << e.what() << "\n";
     return exit_status(e, true);
   }
+  // --partition shows the graph the engines would get: after the passes
+  // (--opt-level) when a level is given.
   if (partition) return show_partition(model, engines);
   const ir::Graph& g = model.graph;
   std::cout << "model:     " << path << "\n"

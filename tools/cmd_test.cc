@@ -39,6 +39,7 @@ Options:
 )";
 
 struct Options {
+  passes::PassOptions passes;
   bool verbose = false;
   bool fork = true;
   double rtol = 1e-3, atol = 1e-7;
@@ -57,7 +58,7 @@ std::pair<Outcome, std::string> run_case(const fs::path& dir, const Options& opt
   if (sets.empty()) return {Outcome::kSkip, "no test_data_set_* folders"};
   LoadedModel m;
   try {
-    m = load_and_compile((dir / "model.onnx").string());
+    m = load_and_compile((dir / "model.onnx").string(), opt.passes);
   } catch (const Error& e) {
     return {Outcome::kFail, e.what()};
   }
@@ -155,10 +156,11 @@ int cmd_test(const std::vector<std::string>& args) {
       return args[++i];
     };
     if (a == "--help" || a == "-h") {
-      std::cout << kHelp;
+      std::cout << kHelp << kPassOptionsHelp;
       return kExitOk;
     } else if (a == "--verbose" || a == "-v") {
       opt.verbose = true;
+    } else if (parse_pass_option(args, i, opt.passes)) {
     } else if (a == "--no-fork") {
       opt.fork = false;
     } else if (a == "--rtol") {

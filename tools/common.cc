@@ -1,22 +1,51 @@
 #include <cmath>
+#include <filesystem>
+#include <random>
 #include <sstream>
 
 #include "cli.h"
 #include "core/dispatch.h"
 #include "onnx/onnx.h"
+#include "passes/pass_manager.h"
 
 namespace skiff::cli {
 
-LoadedModel load_and_compile(const std::string& path) {
+LoadedModel load_and_compile(const std::string& path, const passes::PassOptions& options,
+                             const runtime::PlanOptions& plan_options) {
   LoadedModel m;
   m.model = onnx::load_model(path);
   try {
-    m.plan = runtime::Plan::compile(m.model.graph, m.model.opsets, runtime::PlanOptions{});
+    passes::optimize(m.model, options);
+    m.plan = runtime::Plan::compile(m.model.graph, m.model.opsets, plan_options);
   } catch (const Error& e) {
     // A kernel rejecting its attributes is a model error; name the model.
     throw Error(e.code(), str_cat("model '", path, "': ", e.what()));
   }
   return m;
+}
+
+bool parse_pass_option(const std::vector<std::string>& args, size_t& i, passes::PassOptions& options) {
+  const std::string& a = args[i];
+  if (a != "--opt-level" && a != "--disable-pass") return false;
+  if (i + 1 >= args.size()) throw UsageError(a + " needs a value");
+  const std::string& value = args[++i];
+  if (a == "--disable-pass") {
+    std::string names;
+    for (const auto& p : passes::list_passes()) {
+      if (p.name == value) {
+        options.disabled.insert(value);
+        return true;
+      }
+      names += (names.empty() ? "" : ", ") + p.name;
+    }
+    throw UsageError(str_cat("unknown pass '", value, "' (passes: ", names, ")"));
+  }
+  try {
+    options.level = passes::parse_opt_level(value);
+  } catch (const Error& e) {
+    throw UsageError(e.what());
+  }
+  return true;
 }
 
 int exit_status(const Error& e, bool loading) {
@@ -135,6 +164,97 @@ std::string summarize(const Value& value) {
   os << " min=" << lo << " max=" << hi << " mean=" << sum / static_cast<double>(t.numel() - nans);
   if (nans) os << " nan=" << nans;
   return os.str();
+}
+
+namespace {
+
+Shape parse_dims_impl(const std::string& text, const std::string& what) {
+  Shape dims;
+  size_t pos = 0;
+  while (pos <= text.size() && !text.empty()) {
+    const size_t comma = text.find(',', pos);
+    const std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    try {
+      size_t used = 0;
+      const long long d = std::stoll(item, &used);
+      if (used != item.size() || d < 0) throw std::invalid_argument(item);
+      dims.push_back(d);
+    } catch (const std::exception&) {
+      throw UsageError(str_cat("bad dimension '", item, "' in ", what));
+    }
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return dims;
+}
+
+Tensor random_tensor(DataType dtype, const Shape& shape, std::mt19937_64& rng) {
+  Tensor t(dtype, shape);
+  std::uniform_real_distribution<double> real(-1.0, 1.0);
+  std::uniform_int_distribution<int> small(0, 9);
+  if (dtype == DataType::kString) {
+    for (int64_t i = 0; i < t.numel(); ++i) t.data<std::string>()[i] = std::to_string(small(rng));
+    return t;
+  }
+  dispatch(kPodTypes, dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    T* p = t.data<T>();
+    for (int64_t i = 0; i < t.numel(); ++i) {
+      if constexpr (std::is_same_v<T, bool>) p[i] = small(rng) < 5;
+      else if constexpr (std::is_integral_v<T>) p[i] = static_cast<T>(small(rng));
+      else p[i] = static_cast<T>(static_cast<float>(real(rng)));
+    }
+  }, "random input");
+  return t;
+}
+
+}  // namespace
+
+Shape parse_dims(const std::string& text, const std::string& what) { return parse_dims_impl(text, what); }
+
+std::map<std::string, Shape>::value_type parse_shape_option(const std::string& spec) {
+  const size_t eq = spec.rfind('=');
+  if (eq == std::string::npos || eq == 0) throw UsageError("--shape wants NAME=D0,D1,...");
+  return {spec.substr(0, eq), parse_dims(spec.substr(eq + 1), "--shape " + spec)};
+}
+
+std::vector<Value> make_inputs(const ir::Graph& graph, const std::string& inputs_dir,
+                               const std::map<std::string, Shape>& shapes, uint64_t seed) {
+  for (const auto& [name, shape] : shapes)
+    if (!graph.find_input(name))
+      throw Error(ErrorCode::kInvalidInput, str_cat("--shape names '", name, "', which is not an input of the model"));
+  std::vector<Value> inputs;
+  std::mt19937_64 rng(seed);
+  for (size_t k = 0; k < graph.inputs.size(); ++k) {
+    const ir::ValueInfo& vi = graph.inputs[k];
+    if (!inputs_dir.empty()) {
+      const std::string path = str_cat(inputs_dir, "/input_", k, ".pb");
+      if (!std::filesystem::exists(path))
+        throw Error(ErrorCode::kInvalidInput, str_cat("input '", vi.name, "': missing file ", path));
+      inputs.push_back(onnx::read_value_file(path, &vi.type));
+      continue;
+    }
+    if (vi.type.kind != ir::TypeInfo::Kind::kTensor)
+      throw Error(ErrorCode::kInvalidInput,
+                  str_cat("input '", vi.name, "' is ", vi.type.str(), "; random data is only made for tensors, use --inputs"));
+    Shape shape;
+    if (auto it = shapes.find(vi.name); it != shapes.end()) {
+      shape = it->second;
+    } else if (!vi.type.shape) {
+      throw Error(ErrorCode::kInvalidInput, str_cat("input '", vi.name, "' has no declared shape; pass --shape ", vi.name, "=..."));
+    } else {
+      for (const auto& d : *vi.type.shape) {
+        if (!d.known())
+          throw Error(ErrorCode::kInvalidInput,
+                      str_cat("input '", vi.name, "' (", vi.type.str(), ") has dimension '", d.str(),
+                              "'; pass --shape ", vi.name, "=..."));
+        shape.push_back(d.value);
+      }
+    }
+    inputs.push_back(Value(random_tensor(vi.type.dtype, shape, rng)));
+  }
+
+  return inputs;
 }
 
 }  // namespace skiff::cli

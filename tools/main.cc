@@ -16,6 +16,8 @@ Commands:
   run MODEL      run a model on test-data inputs or seeded random inputs
   test PATH...   run ONNX test-data cases (model.onnx + test_data_set_*)
   inspect MODEL  show inputs, outputs, opsets, op histogram, missing kernels
+  profile MODEL  time per op type and per node; Chrome trace
+  optimize MODEL write the optimized (and optionally pruned) model as ONNX
   bench MODEL    latency (median, p90, p99), throughput and peak memory
   version        version, git commit, compiler, build flags, CPU features
   operators      the ops skiff has kernels for, by domain and opset range
@@ -58,6 +60,8 @@ int main(int argc, char** argv) {
     if (command == "bench") return cmd_bench(args);
     if (command == "version" || command == "--version") return cmd_version(args);
     if (command == "operators") return cmd_operators(args);
+    if (command == "profile") return cmd_profile(args);
+    if (command == "optimize") return cmd_optimize(args);
     std::cerr << "skiff: unknown command '" << command << "' (see skiff --help)\n";
     return kExitUsage;
   } catch (const UsageError& e) {

@@ -31,6 +31,13 @@
 
 namespace skiff {
 
+// How much create() rewrites the graph before compiling it (docs/passes.md):
+// kBasic folds constants and shapes and removes dead or redundant nodes;
+// kExtended also fuses (Conv+BatchNorm, Conv+activation, MatMul+Add,
+// LayerNorm, attention...); kAll adds rewrites that round floats
+// differently from the original graph, still within 1e-5 relative.
+enum class OptLevel : int { kNone = 0, kBasic = 1, kExtended = 2, kAll = 3 };
+
 // How to load and run a model. A plain value: copy it, change it, create
 // several predictors from it.
 class SKIFF_API Config {
@@ -44,6 +51,17 @@ class SKIFF_API Config {
 
   // Threads a run may use (OpenMP). 0, the default, means all cores.
   Config& threads(int count);
+  // Graph optimization level; the default is OptLevel::kExtended.
+  Config& opt_level(OptLevel level);
+  // Skips one pass by name ("fuse_conv_activation", see docs/passes.md);
+  // create() throws kInvalidInput for a name no pass has.
+  Config& disable_pass(std::string name);
+  // Fixes the shape of input `name`: the graph is specialised for it (shape
+  // computations fold away) and run() refuses other shapes.
+  Config& input_shape(std::string name, std::vector<int64_t> shape);
+  // Record per-node times on every run (read them with
+  // Predictor::last_profile()). Off by default; costs two clock reads per node.
+  Config& profiling(bool on);
 
   // Engines asked for each node, in order: "dnnl" (oneDNN, connected groups
   // of the nodes it supports run as one region in its blocked layouts) and
@@ -62,6 +80,12 @@ class SKIFF_API Config {
   const std::string& model_path() const { return model_path_; }
   const std::string& model_bytes() const { return model_bytes_; }
   int threads() const { return threads_; }
+  OptLevel opt_level() const { return opt_level_; }
+  const std::vector<std::string>& disabled_passes() const { return disabled_passes_; }
+  const std::vector<std::pair<std::string, std::vector<int64_t>>>& input_shapes() const {
+    return input_shapes_;
+  }
+  bool profiling() const { return profiling_; }
   const std::vector<std::string>& engines() const { return engines_; }
   size_t primitive_cache_capacity() const { return primitive_cache_capacity_; }
 
@@ -71,6 +95,26 @@ class SKIFF_API Config {
   int threads_ = 0;
   std::vector<std::string> engines_;
   size_t primitive_cache_capacity_ = 64;
+  OptLevel opt_level_ = OptLevel::kExtended;
+  std::vector<std::string> disabled_passes_;
+  std::vector<std::pair<std::string, std::vector<int64_t>>> input_shapes_;
+  bool profiling_ = false;
+};
+
+// Where a run spent its time, node by node.
+struct SKIFF_API NodeProfile {
+  std::string node;  // the node's name (or "<op> -> <first output>")
+  std::string op;    // its op type, "domain::Op" outside ai.onnx
+  double start_us = 0;     // from the start of the run
+  double duration_us = 0;
+};
+
+struct SKIFF_API Profile {
+  std::vector<NodeProfile> nodes;  // in execution order
+  double total_us = 0;             // the whole run, inputs to outputs
+  // The profile as Chrome trace-event JSON (load in chrome://tracing or
+  // https://ui.perfetto.dev).
+  std::string chrome_trace() const;
 };
 
 // An input or output of a model as it declares it.
@@ -110,6 +154,10 @@ class SKIFF_API Predictor {
   // example views of its own buffers): each must already have the output's
   // dtype and shape, else kInvalidInput. Outputs not named are discarded.
   void run(const NamedTensors& inputs, const NamedTensors& outputs) const;
+
+  // With Config::profiling(true): the profile of the calling thread's most
+  // recent run() on this predictor (or its clones). Empty otherwise.
+  Profile last_profile() const;
 
   // A predictor for another thread: shares the weights and compiled plans,
   // adds only per-run state.

@@ -106,12 +106,14 @@ std::shared_ptr<SubgraphRunner> KernelInfo::compile_subgraph(const std::string& 
 }
 
 KernelContext::KernelContext(const ir::Node& node, int64_t opset, std::vector<const Value*> inputs,
-                             std::vector<Value>* outputs, std::vector<const Value*> captured)
+                             std::vector<Value>* outputs, std::vector<const Value*> captured,
+                             OutputAllocator* allocator)
     : node_(node),
       opset_(opset),
       inputs_(std::move(inputs)),
       outputs_(outputs),
       captured_(std::move(captured)),
+      allocator_(allocator),
       wanted_(outputs->size()),
       declared_dtype_(outputs->size(), DataType::kUndefined),
       declared_shape_(outputs->size()) {
@@ -153,7 +155,8 @@ void KernelContext::set_output(size_t i, DataType dtype, Shape shape) {
 void KernelContext::allocate_declared_outputs() {
   for (size_t i = 0; i < outputs_->size(); ++i)
     if (declared_dtype_[i] != DataType::kUndefined)
-      (*outputs_)[i] = Value(Tensor(declared_dtype_[i], std::move(declared_shape_[i])));
+      (*outputs_)[i] = Value(allocator_ ? allocator_->allocate(i, declared_dtype_[i], std::move(declared_shape_[i]))
+                                        : Tensor(declared_dtype_[i], std::move(declared_shape_[i])));
 }
 
 Tensor& KernelContext::output(size_t i) {
@@ -166,7 +169,8 @@ Tensor& KernelContext::output(size_t i) {
 
 Tensor& KernelContext::allocate_output(size_t i, DataType dtype, Shape shape) {
   SKIFF_ASSERT(i < outputs_->size());
-  (*outputs_)[i] = Value(Tensor(dtype, std::move(shape)));
+  (*outputs_)[i] = Value(allocator_ ? allocator_->allocate(i, dtype, std::move(shape))
+                                    : Tensor(dtype, std::move(shape)));
   return (*outputs_)[i].tensor;
 }
 

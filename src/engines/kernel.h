@@ -29,6 +29,14 @@ namespace skiff {
 
 class SubgraphRunner;
 
+// Where a run's output tensors come from (the executor's memory plan); the
+// default is the heap.
+class OutputAllocator {
+ public:
+  virtual ~OutputAllocator() = default;
+  virtual Tensor allocate(size_t output_index, DataType dtype, Shape shape) = 0;
+};
+
 // What a kernel sees when it is created: the node, its opset and constants.
 class KernelInfo {
  public:
@@ -88,7 +96,8 @@ class KernelInfo {
 class KernelContext {
  public:
   KernelContext(const ir::Node& node, int64_t opset, std::vector<const Value*> inputs,
-                std::vector<Value>* outputs, std::vector<const Value*> captured);
+                std::vector<Value>* outputs, std::vector<const Value*> captured,
+                OutputAllocator* allocator = nullptr);
 
   size_t num_inputs() const { return inputs_.size(); }
   size_t num_outputs() const { return outputs_->size(); }
@@ -141,6 +150,7 @@ class KernelContext {
   std::vector<const Value*> inputs_;
   std::vector<Value>* outputs_;
   std::vector<const Value*> captured_;
+  OutputAllocator* allocator_;
   std::vector<bool> wanted_;
   std::vector<DataType> declared_dtype_;
   std::vector<Shape> declared_shape_;

@@ -2,7 +2,9 @@
 // the message in a thread-local string and returns a status.
 #include "skiff/skiff_c.h"
 
+#include <mutex>
 #include <new>
+#include <unordered_set>
 #include <string>
 
 #include "skiff/skiff.h"
@@ -20,6 +22,47 @@ struct skiff_tensor {
 namespace {
 
 thread_local std::string last_error;
+
+// Handles handed out and not yet destroyed. Every entry point checks its
+// handles here before touching them, so a call with a destroyed (or never
+// created) handle is a clear error instead of a use-after-free.
+class LiveHandles {
+ public:
+  void add(const void* p) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    live_.insert(p);
+  }
+  bool remove(const void* p) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return live_.erase(p) != 0;
+  }
+  bool contains(const void* p) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return live_.count(p) != 0;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_set<const void*> live_;
+};
+
+LiveHandles& live() {
+  static LiveHandles* handles = new LiveHandles();  // never destroyed: usable at exit
+  return *handles;
+}
+
+template <class T>
+T* track(T* p) {
+  if (p) live().add(p);
+  return p;
+}
+
+// "" when `p` is a live handle, else why not.
+std::string check_handle(const void* p, const char* what) {
+  if (!p) return std::string(what) + " is NULL";
+  if (!live().contains(p)) return std::string(what) + " is not a live handle (already destroyed?)";
+  return "";
+}
 
 skiff_status set_error(skiff_status status, const std::string& message) {
   last_error = message;
@@ -44,6 +87,14 @@ skiff_status guarded(F&& body) {
   }
 }
 
+bool live_tensor(const skiff_tensor* tensor) {
+  if (auto why = check_handle(tensor, "tensor"); !why.empty()) {
+    set_error(SKIFF_ERROR_INVALID_ARGUMENT, why);
+    return false;
+  }
+  return true;
+}
+
 skiff_tensor* make_tensor(skiff_dtype dtype, const int64_t* shape, size_t rank, void* data, bool view) {
   skiff_tensor* result = nullptr;
   guarded([&] {
@@ -56,7 +107,7 @@ skiff_tensor* make_tensor(skiff_dtype dtype, const int64_t* shape, size_t rank, 
     skiff::Shape dims(shape, shape + rank);
     auto t = std::make_unique<skiff_tensor>();
     t->tensor = view ? skiff::Tensor::view(dt, dims, data) : skiff::Tensor::zeros(dt, dims);
-    result = t.release();
+    result = track(t.release());
   });
   return result;
 }
@@ -72,7 +123,7 @@ skiff_config* skiff_config_create(const char* model_path) {
   skiff_config* c = nullptr;
   guarded([&] {
     if (!model_path) throw skiff::Error(skiff::ErrorCode::kInvalidInput, "skiff_config_create: model_path is NULL");
-    c = new skiff_config{skiff::Config(model_path)};
+    c = track(new skiff_config{skiff::Config(model_path)});
   });
   return c;
 }
@@ -81,54 +132,64 @@ skiff_config* skiff_config_create_from_bytes(const void* data, size_t size) {
   skiff_config* c = nullptr;
   guarded([&] {
     if (!data || !size) throw skiff::Error(skiff::ErrorCode::kInvalidInput, "skiff_config_create_from_bytes: no bytes");
-    c = new skiff_config{skiff::Config::from_bytes(data, size)};
+    c = track(new skiff_config{skiff::Config::from_bytes(data, size)});
   });
   return c;
 }
 
 skiff_status skiff_config_set_threads(skiff_config* config, int threads) {
-  if (!config) return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_config_set_threads: config is NULL");
+  if (auto why = check_handle(config, "config"); !why.empty())
+    return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_config_set_threads: " + why);
   return guarded([&] { config->config.threads(threads); });
 }
 
-void skiff_config_destroy(skiff_config* config) { delete config; }
+void skiff_config_destroy(skiff_config* config) {
+  if (config && live().remove(config)) delete config;
+}
 
 skiff_status skiff_predictor_create(const skiff_config* config, skiff_predictor** out) {
-  if (!config || !out) return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_predictor_create: NULL argument");
+  if (!out) return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_predictor_create: out is NULL");
   *out = nullptr;
-  return guarded([&] { *out = new skiff_predictor{skiff::Predictor::create(config->config)}; });
+  if (auto why = check_handle(config, "config"); !why.empty())
+    return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_predictor_create: " + why);
+  return guarded([&] { *out = track(new skiff_predictor{skiff::Predictor::create(config->config)}); });
 }
 
 skiff_status skiff_predictor_clone(const skiff_predictor* predictor, skiff_predictor** out) {
-  if (!predictor || !out) return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_predictor_clone: NULL argument");
+  if (!out) return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_predictor_clone: out is NULL");
   *out = nullptr;
-  return guarded([&] { *out = new skiff_predictor{predictor->predictor->clone()}; });
+  if (auto why = check_handle(predictor, "predictor"); !why.empty())
+    return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_predictor_clone: " + why);
+  return guarded([&] { *out = track(new skiff_predictor{predictor->predictor->clone()}); });
 }
 
-void skiff_predictor_destroy(skiff_predictor* predictor) { delete predictor; }
+void skiff_predictor_destroy(skiff_predictor* predictor) {
+  if (predictor && live().remove(predictor)) delete predictor;
+}
 
 size_t skiff_predictor_num_inputs(const skiff_predictor* predictor) {
-  return predictor ? predictor->predictor->inputs().size() : 0;
+  return check_handle(predictor, "predictor").empty() ? predictor->predictor->inputs().size() : 0;
 }
 
 size_t skiff_predictor_num_outputs(const skiff_predictor* predictor) {
-  return predictor ? predictor->predictor->outputs().size() : 0;
+  return check_handle(predictor, "predictor").empty() ? predictor->predictor->outputs().size() : 0;
 }
 
 const char* skiff_predictor_input_name(const skiff_predictor* predictor, size_t index) {
-  if (!predictor || index >= predictor->predictor->inputs().size()) return nullptr;
+  if (!check_handle(predictor, "predictor").empty() || index >= predictor->predictor->inputs().size()) return nullptr;
   return predictor->predictor->inputs()[index].name.c_str();
 }
 
 const char* skiff_predictor_output_name(const skiff_predictor* predictor, size_t index) {
-  if (!predictor || index >= predictor->predictor->outputs().size()) return nullptr;
+  if (!check_handle(predictor, "predictor").empty() || index >= predictor->predictor->outputs().size()) return nullptr;
   return predictor->predictor->outputs()[index].name.c_str();
 }
 
 skiff_status skiff_predictor_run(const skiff_predictor* predictor, size_t num_inputs,
                                  const char* const* input_names, skiff_tensor* const* inputs,
                                  size_t num_outputs, skiff_tensor** outputs) {
-  if (!predictor) return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_predictor_run: predictor is NULL");
+  if (auto why = check_handle(predictor, "predictor"); !why.empty())
+    return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_predictor_run: " + why);
   if (num_inputs && (!input_names || !inputs))
     return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_predictor_run: input arrays are NULL");
   if (num_outputs && !outputs) return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_predictor_run: outputs is NULL");
@@ -139,14 +200,16 @@ skiff_status skiff_predictor_run(const skiff_predictor* predictor, size_t num_in
   return guarded([&] {
     skiff::NamedTensors named;
     for (size_t i = 0; i < num_inputs; ++i) {
-      if (!input_names[i] || !inputs[i])
-        throw skiff::Error(skiff::ErrorCode::kInvalidInput, "skiff_predictor_run: input " + std::to_string(i) + " is NULL");
+      if (!input_names[i])
+        throw skiff::Error(skiff::ErrorCode::kInvalidInput, "skiff_predictor_run: the name of input " + std::to_string(i) + " is NULL");
+      if (auto why = check_handle(inputs[i], "tensor"); !why.empty())
+        throw skiff::Error(skiff::ErrorCode::kInvalidInput, "skiff_predictor_run: input " + std::to_string(i) + " ('" + input_names[i] + "'): " + why);
       named.emplace_back(input_names[i], inputs[i]->tensor);
     }
     std::vector<skiff::Tensor> results = predictor->predictor->run(named);
     std::vector<std::unique_ptr<skiff_tensor>> owned;
     for (size_t i = 0; i < num_outputs; ++i) owned.push_back(std::make_unique<skiff_tensor>(skiff_tensor{results[i]}));
-    for (size_t i = 0; i < num_outputs; ++i) outputs[i] = owned[i].release();
+    for (size_t i = 0; i < num_outputs; ++i) outputs[i] = track(owned[i].release());
   });
 }
 
@@ -158,20 +221,22 @@ skiff_tensor* skiff_tensor_create(skiff_dtype dtype, const int64_t* shape, size_
   return make_tensor(dtype, shape, rank, nullptr, false);
 }
 
-void skiff_tensor_destroy(skiff_tensor* tensor) { delete tensor; }
+void skiff_tensor_destroy(skiff_tensor* tensor) {
+  if (tensor && live().remove(tensor)) delete tensor;
+}
 
 skiff_dtype skiff_tensor_dtype(const skiff_tensor* tensor) {
-  return tensor ? static_cast<skiff_dtype>(tensor->tensor.dtype()) : static_cast<skiff_dtype>(0);
+  return live_tensor(tensor) ? static_cast<skiff_dtype>(tensor->tensor.dtype()) : static_cast<skiff_dtype>(0);
 }
 
-size_t skiff_tensor_rank(const skiff_tensor* tensor) { return tensor ? tensor->tensor.shape().size() : 0; }
+size_t skiff_tensor_rank(const skiff_tensor* tensor) { return live_tensor(tensor) ? tensor->tensor.shape().size() : 0; }
 
 const int64_t* skiff_tensor_shape(const skiff_tensor* tensor) {
-  return tensor ? tensor->tensor.shape().data() : nullptr;
+  return live_tensor(tensor) ? tensor->tensor.shape().data() : nullptr;
 }
 
-int64_t skiff_tensor_numel(const skiff_tensor* tensor) { return tensor ? tensor->tensor.numel() : 0; }
+int64_t skiff_tensor_numel(const skiff_tensor* tensor) { return live_tensor(tensor) ? tensor->tensor.numel() : 0; }
 
-void* skiff_tensor_data(skiff_tensor* tensor) { return tensor ? tensor->tensor.raw() : nullptr; }
+void* skiff_tensor_data(skiff_tensor* tensor) { return live_tensor(tensor) ? tensor->tensor.raw() : nullptr; }
 
 }  // extern "C"

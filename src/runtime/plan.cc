@@ -1,11 +1,13 @@
 #include "runtime/plan.h"
 
 #include <algorithm>
+#include <chrono>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "engines/partition.h"
 #include "onnx/onnx.h"
+#include "runtime/memory_plan.h"
 
 namespace skiff::runtime {
 
@@ -52,6 +54,151 @@ std::vector<std::string> node_captures(const ir::Node& node) {
         if (std::find(names.begin(), names.end(), v) == names.end()) names.push_back(std::move(v));
   }
   return names;
+}
+
+// A run's output memory. Without a pattern it records: every allocation comes
+// from the heap and its lifetime (first step to last holder's release) is
+// noted, to plan a pattern from. With a pattern it hands out arena slices,
+// after checking that whatever else used that address range is dead in this
+// run (a data-dependent alias could otherwise keep it alive), and falls back
+// to the heap whenever a size or a check does not match.
+class RunMemory final : public OutputAllocator {
+ public:
+  RunMemory(std::shared_ptr<const MemoryPattern> pattern, ArenaPool& pool, size_t num_slots)
+      : pattern_(std::move(pattern)), holder_(num_slots, -1) {
+    if (pattern_) {
+      if (pattern_->arena_bytes) arena_ = pool.acquire(pattern_->arena_bytes);
+      held_.assign(pattern_->allocations.size(), 0);
+      live_.assign(pattern_->allocations.size(), false);
+    }
+  }
+
+  void begin_step(int step) { step_ = step; }
+
+  Tensor allocate(size_t output, DataType dtype, Shape shape) override {
+    if (dtype == DataType::kString) return Tensor(dtype, std::move(shape));
+    const int64_t numel = shape_numel(shape);
+    const size_t bytes = (static_cast<size_t>(numel) * dtype_size(dtype) + 63) / 64 * 64;
+    if (!pattern_) {
+      Tensor t(dtype, std::move(shape));
+      if (bytes == 0) return t;
+      const int index = static_cast<int>(recorded_.size());
+      recorded_.push_back({step_, static_cast<int>(output), bytes, step_, step_});
+      ranges_[reinterpret_cast<uintptr_t>(t.raw())] = {index, bytes};
+      held_.push_back(0);
+      live_.push_back(true);
+      return t;
+    }
+    auto it = pattern_->index.find(MemoryPattern::key(step_, static_cast<int>(output)));
+    if (it == pattern_->index.end() || !arena_) return Tensor(dtype, std::move(shape));
+    const int index = it->second;
+    if (pattern_->allocations[index].bytes != bytes || live_[index])
+      return Tensor(dtype, std::move(shape));
+    for (int other : pattern_->overlaps[index])
+      if (live_[other]) return Tensor(dtype, std::move(shape));
+    char* p = arena_.get() + pattern_->offsets[index];
+    live_[index] = true;
+    ranges_[reinterpret_cast<uintptr_t>(p)] = {index, bytes};
+    return Tensor::wrap(dtype, std::move(shape), p, arena_);
+  }
+
+  // After a step: `slot` now holds `value`.
+  void held(int slot, const Value& value) {
+    const int index = find(value.is_tensor() ? value.tensor.raw() : nullptr);
+    holder_[slot] = index;
+    if (index >= 0) ++held_[index];
+    for (const auto& t : value.sequence) pin(find(t.raw()));
+  }
+
+  void released(int slot) {
+    const int index = holder_[slot];
+    holder_[slot] = -1;
+    if (index < 0) return;
+    if (!pattern_) recorded_[index].last = std::max(recorded_[index].last, step_);
+    if (--held_[index] == 0) kill(index);
+  }
+
+  // After a step's outputs are stored: allocations nobody holds are dead.
+  void end_step() {
+    for (auto it = ranges_.begin(); it != ranges_.end();) {
+      const int index = it->second.first;
+      if (held_[index] == 0 && !pinned(index)) {
+        live_[index] = false;
+        it = ranges_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  // The pattern this (recording) run implies; allocations still held at the
+  // end (graph outputs) stay on the heap.
+  std::shared_ptr<const MemoryPattern> pattern() const {
+    std::vector<Allocation> planned;
+    for (size_t i = 0; i < recorded_.size(); ++i)
+      if (held_[i] == 0 && !pinned(static_cast<int>(i))) planned.push_back(recorded_[i]);
+    return MemoryPattern::plan(std::move(planned));
+  }
+
+ private:
+  int find(const void* p) const {
+    if (!p || ranges_.empty()) return -1;
+    const auto address = reinterpret_cast<uintptr_t>(p);
+    auto it = ranges_.upper_bound(address);
+    if (it == ranges_.begin()) return -1;
+    --it;
+    return address < it->first + it->second.second ? it->second.first : -1;
+  }
+  void kill(int index) {
+    live_[index] = false;
+    for (auto it = ranges_.begin(); it != ranges_.end(); ++it)
+      if (it->second.first == index) {
+        ranges_.erase(it);
+        break;
+      }
+  }
+  void pin(int index) {
+    if (index >= 0) pinned_.push_back(index);
+  }
+  bool pinned(int index) const { return std::find(pinned_.begin(), pinned_.end(), index) != pinned_.end(); }
+
+  std::shared_ptr<const MemoryPattern> pattern_;
+  std::shared_ptr<char> arena_;
+  int step_ = 0;
+  std::vector<Allocation> recorded_;
+  std::map<uintptr_t, std::pair<int, size_t>> ranges_;  // live allocations by address
+  std::vector<int> held_;    // slots holding each allocation
+  std::vector<bool> live_;
+  std::vector<int> holder_;  // allocation held by each slot, -1 for none
+  std::vector<int> pinned_;  // held inside sequences: never planned
+};
+
+double now_us() {
+  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// The memory pattern's key: every input's kind, type and shape.
+std::vector<int64_t> shape_signature(const std::vector<Value>& inputs,
+                                     const std::vector<const Value*>& captured) {
+  std::vector<int64_t> sig;
+  auto add = [&](const Value* v) {
+    if (!v) {
+      sig.push_back(-1);
+      return;
+    }
+    sig.push_back(static_cast<int64_t>(v->kind));
+    auto add_tensor = [&](const Tensor& t) {
+      sig.push_back(static_cast<int64_t>(t.dtype()));
+      sig.push_back(t.rank());
+      sig.insert(sig.end(), t.shape().begin(), t.shape().end());
+    };
+    if (v->is_tensor()) add_tensor(v->tensor);
+    sig.push_back(static_cast<int64_t>(v->sequence.size()));
+    for (const auto& t : v->sequence) add_tensor(t);
+  };
+  for (const auto& v : inputs) add(&v);
+  for (const Value* v : captured) add(v);
+  return sig;
 }
 
 }  // namespace
@@ -166,12 +313,17 @@ void Plan::validate_input(size_t index, const Value& value) const {
          " but the model declares ", type.str());
 }
 
-std::vector<Value> Plan::run(std::vector<Value> inputs,
-                             const std::vector<const Value*>& captured) const {
+std::vector<Value> Plan::run(std::vector<Value> inputs, const std::vector<const Value*>& captured,
+                             RunObserver* observer) const {
   if (inputs.size() != input_slots_.size())
     fail(ErrorCode::kInvalidInput, "graph '", graph_.name, "' takes ", input_slots_.size(),
          " inputs but ", inputs.size(), " were given");
   SKIFF_ASSERT(captured.size() == captured_slots_.size());
+  for (size_t i = 0; i < inputs.size(); ++i) validate_input(i, inputs[i]);
+  const std::vector<int64_t> signature = shape_signature(inputs, captured);
+  auto pattern = patterns_->find(signature);
+  RunMemory memory(pattern, *arenas_, num_slots_);
+
   std::vector<Value> slots(num_slots_);
   std::vector<const Value*> view(num_slots_, nullptr);
   for (const auto& [s, v] : constants_) view[s] = &v;
@@ -184,7 +336,6 @@ std::vector<Value> Plan::run(std::vector<Value> inputs,
   for (const Value* c : captured)
     if (c && c->is_tensor()) foreign.insert(c->tensor.raw());
   for (size_t i = 0; i < inputs.size(); ++i) {
-    validate_input(i, inputs[i]);
     if (inputs[i].is_tensor()) foreign.insert(inputs[i].tensor.raw());
     for (const auto& t : inputs[i].sequence) foreign.insert(t.raw());
     slots[input_slots_[i]] = std::move(inputs[i]);
@@ -192,7 +343,9 @@ std::vector<Value> Plan::run(std::vector<Value> inputs,
   }
 
   std::vector<Value> outputs;
-  for (const Step& step : steps_) {
+  for (size_t index = 0; index < steps_.size(); ++index) {
+    const Step& step = steps_[index];
+    memory.begin_step(static_cast<int>(index));
     std::vector<const Value*> in(step.inputs.size(), nullptr);
     for (size_t i = 0; i < step.inputs.size(); ++i)
       if (step.inputs[i] >= 0) {
@@ -202,21 +355,28 @@ std::vector<Value> Plan::run(std::vector<Value> inputs,
     std::vector<const Value*> cap;
     for (int s : step.captured) cap.push_back(view[s]);
     outputs.assign(step.outputs.size(), Value());
-    KernelContext ctx(*step.node, step.opset, std::move(in), &outputs, std::move(cap));
+    KernelContext ctx(*step.node, step.opset, std::move(in), &outputs, std::move(cap), &memory);
+    const double start = observer ? now_us() : 0;
     step.kernel->prepare(ctx);
     ctx.allocate_declared_outputs();
     step.kernel->compute(ctx);
+    if (observer) observer->after_step(*step.node, start, now_us(), outputs);
     for (size_t i = 0; i < step.outputs.size(); ++i) {
       const int s = step.outputs[i];
       if (s < 0) continue;
       slots[s] = std::move(outputs[i]);
       view[s] = &slots[s];
+      memory.held(s, slots[s]);
     }
+    outputs.clear();
     for (int s : step.release) {
       slots[s] = Value();
       view[s] = nullptr;
+      memory.released(s);
     }
+    memory.end_step();
   }
+  if (!pattern) patterns_->insert(signature, memory.pattern());
 
   std::vector<Value> result;
   for (size_t i = 0; i < output_slots_.size(); ++i) {

@@ -12,8 +12,19 @@
 #include "engines/engine.h"
 #include "engines/kernel.h"
 #include "ir/graph.h"
+#include "runtime/memory_plan.h"
 
 namespace skiff::runtime {
+
+// Sees every step of a run as it finishes (profiling, --dump). Called on the
+// running thread; a run with an observer is otherwise unchanged.
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  // `start_us`/`end_us` are microseconds on a steady clock.
+  virtual void after_step(const ir::Node& node, double start_us, double end_us,
+                          const std::vector<Value>& outputs) = 0;
+};
 
 struct PlanOptions {
   // Engines tried in order for each node (names from EngineRegistry);
@@ -37,12 +48,14 @@ class Plan {
   // The graph the plan runs: after partitioning, with region nodes.
   const ir::Graph& graph() const { return graph_; }
   const std::vector<std::string>& captured_names() const { return captured_names_; }
+  // Input-shape signatures whose memory pattern is cached (bounded).
+  size_t cached_memory_patterns() const { return patterns_->size(); }
 
   // Runs with `inputs` in the order of graph().inputs. Outputs follow
   // graph().outputs. Outputs never alias the caller's inputs or the model's
   // weights.
-  std::vector<Value> run(std::vector<Value> inputs,
-                         const std::vector<const Value*>& captured = {}) const;
+  std::vector<Value> run(std::vector<Value> inputs, const std::vector<const Value*>& captured = {},
+                         RunObserver* observer = nullptr) const;
 
  private:
   struct Step {
@@ -66,6 +79,10 @@ class Plan {
   std::vector<int> captured_slots_;
   std::vector<int> output_slots_;
   std::vector<Step> steps_;
+  // Memory patterns by input-shape signature, and the arenas they use:
+  // internally synchronised, so run() stays const and thread-safe.
+  std::unique_ptr<PatternCache> patterns_ = std::make_unique<PatternCache>(kDefaultPatternCapacity);
+  std::unique_ptr<ArenaPool> arenas_ = std::make_unique<ArenaPool>();
 };
 
 }  // namespace skiff::runtime

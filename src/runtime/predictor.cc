@@ -1,10 +1,15 @@
 // The public Predictor: a compiled Plan behind the API of <skiff/skiff.h>.
 #include <omp.h>
 
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "build_info_config.h"
 #include "onnx/onnx.h"
+#include "passes/pass_manager.h"
 #include "runtime/plan.h"
 #include "skiff/skiff.h"
 
@@ -18,9 +23,31 @@ Config Config::from_bytes(const void* data, size_t size) {
   return c;
 }
 
+Config& Config::profiling(bool on) {
+  profiling_ = on;
+  return *this;
+}
+
 Config& Config::threads(int count) {
   if (count < 0) fail(ErrorCode::kInvalidInput, "Config::threads: count must be >= 0, got ", count);
   threads_ = count;
+  return *this;
+}
+
+Config& Config::opt_level(OptLevel level) {
+  opt_level_ = level;
+  return *this;
+}
+
+Config& Config::disable_pass(std::string name) {
+  disabled_passes_.push_back(std::move(name));
+  return *this;
+}
+
+Config& Config::input_shape(std::string name, std::vector<int64_t> shape) {
+  for (int64_t d : shape)
+    if (d < 0) fail(ErrorCode::kInvalidInput, "Config::input_shape('", name, "'): dimensions must be >= 0");
+  input_shapes_.emplace_back(std::move(name), std::move(shape));
   return *this;
 }
 
@@ -48,9 +75,45 @@ struct Predictor::Impl {
   std::vector<TensorInfo> inputs, outputs;
   std::unordered_map<std::string, size_t> input_index, output_index;
   std::string label;  // for messages
+  // Profiles by thread (run() is const and concurrent).
+  mutable std::mutex profiles_mutex;
+  mutable std::map<std::thread::id, Profile> profiles;
 };
 
 namespace {
+
+class Profiler final : public runtime::RunObserver {
+ public:
+  explicit Profiler(Profile* profile) : profile_(profile) {}
+  void start(double now) { start_ = now; }
+  void after_step(const ir::Node& node, double start_us, double end_us,
+                  const std::vector<Value>& outputs) override {
+    NodeProfile p;
+    p.node = node.name.empty() ? node.label() : node.name;
+    p.op = node.domain.empty() ? node.op_type : node.domain + "::" + node.op_type;
+    p.start_us = start_us - start_;
+    p.duration_us = end_us - start_us;
+    profile_->nodes.push_back(std::move(p));
+  }
+
+ private:
+  Profile* profile_;
+  double start_ = 0;
+};
+
+double steady_us() {
+  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) continue;
+    out += c;
+  }
+  return out;
+}
 
 TensorInfo tensor_info(const ir::ValueInfo& vi) {
   TensorInfo info;
@@ -86,10 +149,15 @@ std::unique_ptr<Predictor> Predictor::create(const Config& config) {
     fail(ErrorCode::kInvalidInput, "Config names no model (give a path or bytes)");
   }
   try {
-    runtime::PlanOptions options;
-    if (!config.engines().empty()) options.engines = config.engines();
-    options.engine_options.primitive_cache_capacity = config.primitive_cache_capacity();
-    impl->plan = runtime::Plan::compile(impl->model.graph, impl->model.opsets, options);
+    passes::PassOptions options;
+    options.level = static_cast<passes::OptLevel>(config.opt_level());
+    options.disabled.insert(config.disabled_passes().begin(), config.disabled_passes().end());
+    for (const auto& [name, shape] : config.input_shapes()) options.input_shapes[name] = shape;
+    passes::optimize(impl->model, options);
+    runtime::PlanOptions plan_options;
+    if (!config.engines().empty()) plan_options.engines = config.engines();
+    plan_options.engine_options.primitive_cache_capacity = config.primitive_cache_capacity();
+    impl->plan = runtime::Plan::compile(impl->model.graph, impl->model.opsets, plan_options);
   } catch (const Error& e) {
     throw Error(e.code(), str_cat("model '", impl->label, "': ", e.what()));
   }
@@ -130,10 +198,19 @@ std::vector<Tensor> Predictor::run(const NamedTensors& inputs) const {
   // different settings do not interfere.
   if (impl.config.threads() > 0) omp_set_num_threads(impl.config.threads());
   std::vector<Value> values;
+  Profile profile;
+  Profiler profiler(&profile);
   try {
-    values = impl.plan->run(std::move(ordered));
+    const double start = steady_us();
+    profiler.start(start);
+    values = impl.plan->run(std::move(ordered), {}, impl.config.profiling() ? &profiler : nullptr);
+    profile.total_us = steady_us() - start;
   } catch (const Error& e) {
     throw Error(e.code(), str_cat("model '", impl.label, "': ", e.what()));
+  }
+  if (impl.config.profiling()) {
+    std::lock_guard<std::mutex> lock(impl.profiles_mutex);
+    impl.profiles[std::this_thread::get_id()] = std::move(profile);
   }
   std::vector<Tensor> outputs;
   for (size_t i = 0; i < values.size(); ++i) {
@@ -162,6 +239,23 @@ void Predictor::run(const NamedTensors& inputs, const NamedTensors& outputs) con
       std::memcpy(const_cast<Tensor&>(destination).raw(), result.raw(), result.nbytes());
     }
   }
+}
+
+Profile Predictor::last_profile() const {
+  std::lock_guard<std::mutex> lock(impl_->profiles_mutex);
+  auto it = impl_->profiles.find(std::this_thread::get_id());
+  return it == impl_->profiles.end() ? Profile{} : it->second;
+}
+
+std::string Profile::chrome_trace() const {
+  std::string json = "{\"traceEvents\":[\n";
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const NodeProfile& n = nodes[i];
+    json += str_cat(i ? ",\n" : "", "{\"name\":\"", json_escape(n.node), "\",\"cat\":\"", json_escape(n.op),
+                    "\",\"ph\":\"X\",\"ts\":", n.start_us, ",\"dur\":", n.duration_us,
+                    ",\"pid\":1,\"tid\":1,\"args\":{\"op\":\"", json_escape(n.op), "\"}}");
+  }
+  return json + "\n],\"displayTimeUnit\":\"ms\"}\n";
 }
 
 std::unique_ptr<Predictor> Predictor::clone() const {

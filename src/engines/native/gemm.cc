@@ -110,13 +110,16 @@ struct GemmArgs {
 
 // Scratch for the packed operands, reused across calls on the same thread.
 float* scratch(size_t floats) {
+  struct AlignedDelete {
+    void operator()(float* p) const { ::operator delete[](p, std::align_val_t(64)); }
+  };
   struct Buffer {
-    std::unique_ptr<float[]> data;
+    std::unique_ptr<float[], AlignedDelete> data;
     size_t size = 0;
   };
   thread_local Buffer buffer;
   if (buffer.size < floats) {
-    buffer.data.reset(new (std::align_val_t(64)) float[floats]);
+    buffer.data.reset(static_cast<float*>(::operator new[](floats * sizeof(float), std::align_val_t(64))));
     buffer.size = floats;
   }
   return buffer.data.get();

@@ -129,6 +129,36 @@ TEST(Predictor, ConcurrentRunsOnOnePredictorAndClonesAgree) {
   for (int m : mismatches) EXPECT_EQ(m, 0);
 }
 
+TEST(Predictor, ProfilingRecordsEveryNodeOfTheCallingThreadsRun) {
+  const std::string bytes = model_bytes();
+  auto plain = Predictor::create(Config::from_bytes(bytes.data(), bytes.size()));
+  float x[4] = {1, 2, 3, 4};
+  plain->run({{"x", Tensor::view(DataType::kFloat, {1, 4}, x)}});
+  EXPECT_TRUE(plain->last_profile().nodes.empty());  // off by default
+
+  // Without passes or oneDNN regions every ONNX node stays a node of its own.
+  auto profiled = Predictor::create(Config::from_bytes(bytes.data(), bytes.size())
+                                        .profiling(true)
+                                        .opt_level(OptLevel::kNone)
+                                        .enable_dnnl(false));
+  profiled->run({{"x", Tensor::view(DataType::kFloat, {1, 4}, x)}});
+  const Profile p = profiled->last_profile();
+  ASSERT_EQ(p.nodes.size(), 3u);
+  EXPECT_EQ(p.nodes[0].op, "Mul");
+  EXPECT_EQ(p.nodes[2].op, "Relu");
+  double sum = 0;
+  for (const auto& n : p.nodes) {
+    EXPECT_GE(n.duration_us, 0);
+    sum += n.duration_us;
+  }
+  EXPECT_GE(p.total_us, sum);
+  const std::string trace = p.chrome_trace();
+  EXPECT_NE(trace.find("\"traceEvents\""), std::string::npos);
+  EXPECT_NE(trace.find("\"cat\":\"Relu\""), std::string::npos);
+  // Another thread has its own (empty) profile.
+  std::thread([&] { EXPECT_TRUE(profiled->last_profile().nodes.empty()); }).join();
+}
+
 TEST(Predictor, PoolHandsOutClonesAndBuildInfoIsFilled) {
   const std::string bytes = model_bytes();
   PredictorPool pool(Config::from_bytes(bytes.data(), bytes.size()), 3);

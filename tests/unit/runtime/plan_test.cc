@@ -101,6 +101,31 @@ TEST(Plan, InputsAreCheckedAgainstDeclaredTypeAndShape) {
   EXPECT_THROW(plan->run({}), Error);
 }
 
+TEST(Plan, RepeatedRunsReuseThePlannedArenaWithIdenticalResults) {
+  // x -> a -> b -> ... -> f: intermediates die one step later, so the plan
+  // can reuse their memory; results must not change from run to run.
+  ir::Graph g;
+  g.inputs.push_back(float_input("x", {{-1, "n"}}));
+  std::string prev = "x";
+  for (const char* name : {"a", "b", "c", "d", "e", "f"}) {
+    g.nodes.push_back(node("AddOne", {prev}, {name}));
+    prev = name;
+  }
+  g.outputs.push_back({"f", {}, ""});
+  g.outputs.push_back({"c", {}, ""});  // an intermediate that is also an output
+  auto plan = Plan::compile(g, kOpsets, {});
+  for (int64_t n : {1000, 1000, 1000, 7, 1000}) {
+    Tensor x(DataType::kFloat, {n});
+    for (int64_t i = 0; i < n; ++i) x.data<float>()[i] = static_cast<float>(i);
+    auto out = plan->run({Value(x)});
+    for (int64_t i = 0; i < n; ++i) {
+      ASSERT_EQ(out[0].tensor.data<float>()[i], static_cast<float>(i + 6));
+      ASSERT_EQ(out[1].tensor.data<float>()[i], static_cast<float>(i + 3));
+    }
+  }
+  EXPECT_EQ(plan->cached_memory_patterns(), 2u);  // two shape signatures
+}
+
 TEST(Plan, MissingKernelIsUnsupportedAndNamesTheOp) {
   ir::Graph g;
   g.inputs.push_back(float_input("x", {{1, ""}}));

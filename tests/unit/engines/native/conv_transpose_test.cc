@@ -23,7 +23,7 @@ Tensor random_tensor(Shape shape, uint32_t seed) {
 struct Case {
   Shape x, w;  // [N, C, in...], [C, M/group, kernel...]
   int64_t group = 1;
-  std::vector<int64_t> strides, dilations, pads, output_padding;
+  std::vector<int64_t> strides = {}, dilations = {}, pads = {}, output_padding = {};
 };
 
 // Scatter form of the definition: every input element adds x * w to the

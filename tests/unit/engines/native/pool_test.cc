@@ -23,7 +23,7 @@ Tensor random_tensor(Shape shape, uint32_t seed) {
 
 struct PoolCase {
   Shape x;
-  std::vector<int64_t> kernel, strides, pads, dilations;
+  std::vector<int64_t> kernel = {}, strides = {}, pads = {}, dilations = {};
   bool ceil_mode = false;
 };
 

@@ -1,0 +1,40 @@
+#include "passes/conv_weights.h"
+
+#include "passes/graph_util.h"
+
+namespace skiff::passes {
+
+int64_t output_channels(const ir::Node& conv, const Tensor& w) {
+  if (w.dtype() != DataType::kFloat || w.rank() < 3) return -1;
+  if (is_op(conv, "Conv")) return w.dim(0);
+  const int64_t group = attr_int(conv, "group", 1);
+  if (!is_op(conv, "ConvTranspose") || group <= 0 || w.dim(0) % group != 0) return -1;
+  return w.dim(1) * group;
+}
+
+Tensor scale_output_channels(const ir::Node& conv, const Tensor& w, const std::vector<double>& scale) {
+  const int64_t channels = output_channels(conv, w);
+  if (channels < 0 || channels != static_cast<int64_t>(scale.size())) return Tensor();
+  Tensor out = w.clone();
+  float* p = out.data<float>();
+  auto mul = [](float& v, double s) { v = static_cast<float>(v * s); };
+  if (is_op(conv, "Conv")) {
+    const int64_t per = w.numel() / std::max<int64_t>(1, channels);
+    for (int64_t m = 0; m < channels; ++m)
+      for (int64_t i = 0; i < per; ++i) mul(p[m * per + i], scale[static_cast<size_t>(m)]);
+    return out;
+  }
+  // ConvTranspose: output channel = group index * (M/group) + m.
+  const int64_t group = attr_int(conv, "group", 1);
+  const int64_t c_per_group = w.dim(0) / group, m_per_group = w.dim(1);
+  const int64_t spatial = w.numel() / std::max<int64_t>(1, w.dim(0) * m_per_group);
+  for (int64_t c = 0; c < w.dim(0); ++c)
+    for (int64_t m = 0; m < m_per_group; ++m) {
+      const double s = scale[static_cast<size_t>((c / c_per_group) * m_per_group + m)];
+      float* block = p + (c * m_per_group + m) * spatial;
+      for (int64_t i = 0; i < spatial; ++i) mul(block[i], s);
+    }
+  return out;
+}
+
+}  // namespace skiff::passes

@@ -1,0 +1,56 @@
+// fuse_conv_add (extended, com.skiff): Conv + Add of a value with exactly
+// the Conv output's shape (a residual) becomes FusedConv with Z, so the sum
+// is done in the Conv's epilogue. Shapes must be provably equal (shape
+// inference, symbols included): FusedConv's Z does not broadcast.
+#include "passes/fusion_util.h"
+#include "passes/pass_list.h"
+
+namespace skiff::passes {
+namespace {
+
+class FuseConvAdd final : public Pass {
+ public:
+  const char* name() const override { return "fuse_conv_add"; }
+  OptLevel level() const override { return OptLevel::kExtended; }
+  bool emits_skiff_ops() const override { return true; }
+
+  bool run(ir::Graph& graph, PassContext& ctx) override {
+    bool changed = false;
+    LazyUses lazy(graph);
+    for (size_t i = 0; i < graph.nodes.size(); ++i) {
+      ir::Node& add = graph.nodes[i];
+      if (!is_op(add, "Add") || add.inputs.size() != 2 || add.outputs.size() != 1) continue;
+      const Uses& uses = lazy.get();
+      for (int side = 0; side < 2; ++side) {
+        const std::string y = add.inputs[static_cast<size_t>(side)], z = add.inputs[static_cast<size_t>(1 - side)];
+        const int p = uses.producer(y);
+        if (p < 0 || y == z || !uses.only_read_by(y, i)) continue;
+        ir::Node& conv = graph.nodes[static_cast<size_t>(p)];
+        const bool fusable = is_op(conv, "Conv") ||
+                             (conv.op_type == "FusedConv" && conv.domain == kSkiffDomain && !conv.has_input(3) &&
+                              !has_activation(conv));
+        if (!fusable || conv.outputs.size() != 1 || dtype_of_value(graph, ctx, y) != DataType::kFloat) continue;
+        const ShapeInfo* ys = ctx.shape_of(graph, y);
+        const ShapeInfo* zs = ctx.shape_of(graph, z);
+        if (!ys || !zs || !ys->dims || !zs->dims || !same_dims(*ys->dims, *zs->dims) || zs->dtype != DataType::kFloat)
+          continue;
+        make_fused_conv(conv, ctx);
+        conv.inputs[3] = z;
+        conv.outputs[0] = add.outputs[0];
+        ctx.note(str_cat(add.label(), " fused into ", conv.label(), " as its residual input Z"));
+        kill_node(add);
+        changed = true;
+        lazy.changed();
+        break;
+      }
+    }
+    erase_dead_nodes(graph);
+    return changed;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Pass> make_fuse_conv_add() { return std::make_unique<FuseConvAdd>(); }
+
+}  // namespace skiff::passes

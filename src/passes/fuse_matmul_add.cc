@@ -1,0 +1,61 @@
+// fuse_matmul_add (extended): MatMul(A, B) + C, with B 2-D and C
+// broadcasting into the product without widening it (a bias), becomes
+// Gemm(A, B, C) when A is 2-D (standard ONNX) or FusedGemm(A, B, C) when A
+// has more dims (com.skiff; skipped in portable mode).
+#include "passes/fusion_util.h"
+#include "passes/pass_list.h"
+
+namespace skiff::passes {
+namespace {
+
+class FuseMatMulAdd final : public Pass {
+ public:
+  const char* name() const override { return "fuse_matmul_add"; }
+  OptLevel level() const override { return OptLevel::kExtended; }
+
+  bool run(ir::Graph& graph, PassContext& ctx) override {
+    bool changed = false;
+    LazyUses lazy(graph);
+    for (size_t i = 0; i < graph.nodes.size(); ++i) {
+      ir::Node& add = graph.nodes[i];
+      if (!is_op(add, "Add") || add.inputs.size() != 2 || add.outputs.size() != 1) continue;
+      const Uses& uses = lazy.get();
+      for (int side = 0; side < 2; ++side) {
+        const std::string y = add.inputs[static_cast<size_t>(side)], c = add.inputs[static_cast<size_t>(1 - side)];
+        const int p = uses.producer(y);
+        if (p < 0 || y == c || !uses.only_read_by(y, i)) continue;
+        ir::Node& matmul = graph.nodes[static_cast<size_t>(p)];
+        if (!is_op(matmul, "MatMul") || matmul.inputs.size() != 2 || matmul.outputs.size() != 1) continue;
+        const int64_t rank_a = rank_of(graph, ctx, matmul.inputs[0]);
+        if (rank_a < 2 || rank_of(graph, ctx, matmul.inputs[1]) != 2) continue;
+        if (dtype_of_value(graph, ctx, y) != DataType::kFloat || dtype_of_value(graph, ctx, c) != DataType::kFloat)
+          continue;
+        if (!broadcasts_into(ctx.shape_of(graph, c), ctx.shape_of(graph, y))) continue;
+        if (rank_a == 2) {
+          matmul.op_type = "Gemm";
+          if (ctx.opset() < 7) set_attr(matmul, make_attr("broadcast", int64_t{1}));
+        } else if (!ctx.options().portable) {
+          make_fused_gemm(matmul, ctx);
+        } else {
+          continue;
+        }
+        matmul.inputs.resize(3);
+        matmul.inputs[2] = c;
+        matmul.outputs[0] = add.outputs[0];
+        ctx.note(str_cat(add.label(), " fused into ", matmul.label(), " as ", matmul.op_type, "'s C"));
+        kill_node(add);
+        changed = true;
+        lazy.changed();
+        break;
+      }
+    }
+    erase_dead_nodes(graph);
+    return changed;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Pass> make_fuse_matmul_add() { return std::make_unique<FuseMatMulAdd>(); }
+
+}  // namespace skiff::passes

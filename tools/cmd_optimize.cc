@@ -1,0 +1,153 @@
+// skiff optimize MODEL -o OUT.onnx: runs the graph passes (and optionally
+// prunes to chosen outputs) and writes the result as an ONNX model.
+#include <iostream>
+
+#include "cli.h"
+#include "onnx/export.h"
+#include "onnx/onnx.h"
+#include "passes/pass_manager.h"
+
+namespace skiff::cli {
+
+namespace {
+
+constexpr const char* kHelp = R"(usage: skiff optimize MODEL -o OUT.onnx [options]
+
+Optimizes MODEL with skiff's graph passes and writes it as ONNX. The result
+computes the same outputs (up to float rounding). Fused ops without a
+standard ONNX form are written in the com.skiff domain (docs/skiff_ops.md);
+with --portable only passes whose output is standard ONNX run, so any ONNX
+runtime can load the result.
+
+Options:
+  -o, --output FILE      where to write the model (required)
+  --outputs A,B          keep only what these values need and make them the
+                         outputs (any value of the graph; default: the
+                         graph's outputs)
+  --shape NAME=D0,D1     fix the shape of input NAME (shape computations fold
+                         away; the model then only accepts that shape)
+  --portable             standard ONNX ops only
+  --report               print every change each pass made
+  --list-passes          list the passes with their levels and exit
+)";
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> items;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    const size_t comma = text.find(',', pos);
+    const std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    if (!item.empty()) items.push_back(item);
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return items;
+}
+
+Shape parse_shape(const std::string& spec, std::string* name) {
+  const size_t eq = spec.rfind('=');
+  if (eq == std::string::npos || eq == 0) throw UsageError("--shape wants NAME=D0,D1,...");
+  *name = spec.substr(0, eq);
+  Shape dims;
+  for (const auto& item : split(spec.substr(eq + 1))) {
+    size_t used = 0;
+    long long d = -1;
+    try {
+      d = std::stoll(item, &used);
+    } catch (const std::exception&) {
+    }
+    if (used != item.size() || d < 0) throw UsageError(str_cat("bad dimension '", item, "' in --shape ", spec));
+    dims.push_back(d);
+  }
+  return dims;
+}
+
+void list_passes() {
+  std::cout << "pass                              level     output\n";
+  for (const auto& p : passes::list_passes()) {
+    std::string name = p.name;
+    name.resize(std::max<size_t>(name.size() + 1, 34), ' ');
+    std::string level = passes::opt_level_name(p.level);
+    level.resize(10, ' ');
+    std::cout << name << level << (p.emits_skiff_ops ? "com.skiff ops" : "standard ONNX") << "\n";
+  }
+}
+
+}  // namespace
+
+int cmd_optimize(const std::vector<std::string>& args) {
+  std::string model_path, out_path;
+  std::vector<std::string> outputs;
+  passes::PassOptions options;
+  bool report = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw UsageError(a + " needs a value");
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      std::cout << kHelp << kPassOptionsHelp;
+      return kExitOk;
+    } else if (a == "--list-passes") {
+      list_passes();
+      return kExitOk;
+    } else if (a == "-o" || a == "--output") {
+      out_path = value();
+    } else if (a == "--outputs") {
+      outputs = split(value());
+      if (outputs.empty()) throw UsageError("--outputs needs at least one name");
+    } else if (a == "--shape") {
+      std::string name;
+      Shape shape = parse_shape(value(), &name);
+      options.input_shapes[name] = shape;
+    } else if (a == "--portable") {
+      options.portable = true;
+    } else if (a == "--report") {
+      report = true;
+    } else if (parse_pass_option(args, i, options)) {
+    } else if (!a.empty() && a[0] == '-') {
+      throw UsageError("unknown option " + a);
+    } else if (model_path.empty()) {
+      model_path = a;
+    } else {
+      throw UsageError("more than one MODEL given");
+    }
+  }
+  if (model_path.empty()) throw UsageError("optimize needs a MODEL");
+  if (out_path.empty()) throw UsageError("optimize needs -o OUT.onnx");
+
+  ir::Model model;
+  try {
+    model = onnx::load_model(model_path);
+  } catch (const Error& e) {
+    std::cerr << "skiff: " << e.what() << "\n";
+    return exit_status(e, true);
+  }
+  const int64_t nodes_before = passes::node_count(model.graph);
+  if (!outputs.empty()) passes::prune_to_outputs(model, outputs);
+  const int64_t nodes_pruned = passes::node_count(model.graph);
+  const auto records = passes::optimize(model, options);
+  bool uses_skiff = false;
+  for (const auto& node : model.graph.nodes) uses_skiff = uses_skiff || node.domain == passes::kSkiffDomain;
+  if (!uses_skiff) model.opsets.erase(passes::kSkiffDomain);
+  if (options.portable && uses_skiff)
+    throw Error(ErrorCode::kUnsupported, str_cat("--portable: '", model_path,
+                                                 "' already holds com.skiff ops, which have no standard ONNX form"));
+  // Compile once: a model skiff cannot run is not written.
+  runtime::Plan::compile(model.graph, model.opsets, runtime::PlanOptions{});
+  onnx::save_model(model, out_path);
+
+  if (report)
+    for (const auto& r : records) {
+      std::cout << r.pass << ": " << r.nodes_before << " -> " << r.nodes_after << " nodes\n";
+      for (const auto& change : r.changes) std::cout << "  " << change << "\n";
+    }
+  std::cout << "nodes: " << nodes_before;
+  if (!outputs.empty()) std::cout << " -> " << nodes_pruned << " (pruned)";
+  std::cout << " -> " << passes::node_count(model.graph) << " (" << passes::opt_level_name(options.level)
+            << (options.portable ? ", portable" : "") << ")\nwrote " << out_path << "\n";
+  return kExitOk;
+}
+
+}  // namespace skiff::cli
