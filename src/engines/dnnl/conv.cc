@@ -75,9 +75,7 @@ class ConvOp final : public DnnlOp {
 
   static bool accepts(const OpInfo& info) {
     EltwiseChain unused;
-    // FusedConv's residual input Z is run by the native kernel for now.
-    return Window(info.node).valid() && info.node.has_input(1) && !info.node.has_input(3) &&
-           fused_activation(info.node, &unused);
+    return Window(info.node).valid() && info.node.has_input(1) && fused_activation(info.node, &unused);
   }
   bool takes_post_ops() const override { return true; }
 
@@ -93,6 +91,8 @@ class ConvOp final : public DnnlOp {
     if (!conv_geometry(window_, x, kernel, &g)) return false;
     Shape y{x[0], w[0]};
     y.insert(y.end(), g.output_spatial.begin(), g.output_spatial.end());
+    // FusedConv's Z: Y = activation(conv + Z), Z accumulated by a sum post-op.
+    if (b.has_input(3) && (b.input_shape(3) != y || !b.accumulate_into_output(3))) return false;
     if (!b.post_ops_fit(y)) return false;
 
     dims weight_dims = to_dims(w);
