@@ -56,6 +56,11 @@ class OpBuilder {
   // The buffer of `view` seen through another descriptor of the same size
   // (a 4-D plain tensor as the 2-D matrix a primitive wants).
   virtual Arg alias(Arg view, const md& desc) = 0;
+  // Output 0 starts as the value of `input` (same shape), which the
+  // primitive accumulates into with a sum post-op placed before the others
+  // (FusedConv's residual Z); call before post_ops_fit, attr and output.
+  // False when the input is a constant.
+  virtual bool accumulate_into_output(size_t input) = 0;
   // A buffer of `desc` alive only during this op's steps.
   virtual Arg temporary(const md& desc) = 0;
   // Attributes for the primitive: user scratchpad, plus post-ops when
