@@ -25,6 +25,8 @@ The model is shown as loaded unless --opt-level names a level.
                  converted only at its boundary) with its nodes, inputs and
                  outputs, and the nodes left to single-node kernels
   --engine NAME  engines to partition for: dnnl (default) or native
+                 (--partition optimizes like `skiff run`: --opt-level extended
+                 unless given)
 )";
 
 int show_partition(const ir::Model& model, const std::vector<std::string>& engines) {
@@ -67,7 +69,7 @@ int cmd_inspect(const std::vector<std::string>& args) {
   std::string path;
   passes::PassOptions options;
   options.level = passes::OptLevel::kNone;
-  bool partition = false;
+  bool partition = false, level_given = false;
   std::vector<std::string> engines = default_engines();
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -75,7 +77,10 @@ int cmd_inspect(const std::vector<std::string>& args) {
       std::cout << kHelp << kPassOptionsHelp;
       return kExitOk;
     }
-    if (parse_pass_option(args, i, options)) continue;
+    if (parse_pass_option(args, i, options)) {
+      level_given = level_given || a == "--opt-level";
+      continue;
+    }
     if (a == "--partition") {
       partition = true;
       continue;
@@ -89,6 +94,9 @@ int cmd_inspect(const std::vector<std::string>& args) {
     path = a;
   }
   if (path.empty()) throw UsageError("inspect needs a MODEL");
+  // The partition is shown for the graph that runs: optimized as `skiff run`
+  // optimizes it, unless --opt-level says otherwise.
+  if (partition && !level_given) options.level = passes::OptLevel::kExtended;
   ir::Model model;
   try {
     model = onnx::load_model(path);

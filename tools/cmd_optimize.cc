@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "engines/engine.h"
 #include "onnx/export.h"
 #include "onnx/onnx.h"
 #include "passes/pass_manager.h"
@@ -28,6 +29,8 @@ Options:
   --shape NAME=D0,D1     fix the shape of input NAME (shape computations fold
                          away; the model then only accepts that shape)
   --portable             standard ONNX ops only
+  --engine NAME          the engines the result is for: dnnl (default; fusions
+                         oneDNN cannot run are skipped) or native (all fusions)
   --report               print every change each pass made
   --list-passes          list the passes with their levels and exit
 )";
@@ -94,6 +97,8 @@ int cmd_optimize(const std::vector<std::string>& args) {
       if (outputs.empty()) throw UsageError("--outputs needs at least one name");
     } else if (a == "--shape") {
       options.input_shapes.insert(parse_shape_option(value()));
+    } else if (a == "--engine") {
+      options.engines = engines_for_choice(value());
     } else if (a == "--portable") {
       options.portable = true;
     } else if (a == "--report") {
@@ -120,6 +125,8 @@ int cmd_optimize(const std::vector<std::string>& args) {
   const int64_t nodes_before = passes::total_node_count(model.graph);
   if (!outputs.empty()) passes::prune_to_outputs(model, outputs);
   const int64_t nodes_pruned = passes::total_node_count(model.graph);
+  // The written model is tuned for skiff's default engines.
+  if (options.engines.empty()) options.engines = default_engines();
   const auto records = passes::optimize(model, options);
   const bool uses_skiff = uses_domain(model.graph, passes::kSkiffDomain);
   if (!uses_skiff) model.opsets.erase(passes::kSkiffDomain);

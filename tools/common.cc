@@ -18,7 +18,9 @@ LoadedModel load_and_compile(const std::string& path, const passes::PassOptions&
   LoadedModel m;
   m.model = onnx::load_model(path);
   try {
-    passes::optimize(m.model, options);
+    passes::PassOptions with_engines = options;
+    if (with_engines.engines.empty()) with_engines.engines = plan_options.engines;
+    passes::optimize(m.model, with_engines);
     m.plan = runtime::Plan::compile(m.model.graph, m.model.opsets, plan_options);
   } catch (const Error& e) {
     // A kernel rejecting its attributes is a model error; name the model.

@@ -40,11 +40,13 @@ class FoldTransposeIntoGemm final : public Pass {
         const std::string b = transposed_2d(graph, ctx, uses, node.inputs[1]);
         const int64_t rank_a = rank_of(graph, ctx, node.inputs[0]);
         if (b.empty() || rank_a < 2 || (rank_a > 2 && ctx.options().portable)) continue;
-        if (rank_a == 2) node.op_type = "Gemm";
-        else make_fused_gemm(node, ctx);
-        node.inputs.resize(2);
-        node.inputs[1] = b;
-        set_attr(node, make_attr("transB", int64_t{1}));
+        ir::Node fused = node;
+        if (rank_a == 2) fused.op_type = "Gemm";
+        else fused = as_fused_gemm(node);
+        fused.inputs.resize(2);
+        fused.inputs[1] = b;
+        set_attr(fused, make_attr("transB", int64_t{1}));
+        if (!commit_fusion(graph, ctx, node, std::move(fused))) continue;
         ctx.note(label + " reads B untransposed (transB)");
         changed = true;
         lazy.changed();

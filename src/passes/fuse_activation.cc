@@ -40,12 +40,12 @@ class FuseActivation final : public Pass {
       const Uses& uses = lazy.get();
       const auto match = match_activation(graph, uses, node.outputs[0], ctx.opset());
       if (!match) continue;
-      if (target == Target::kConv) make_fused_conv(node, ctx);
-      else make_fused_gemm(node, ctx);
-      set_attr(node, make_attr("activation", match->activation));
-      if (!match->params.empty()) set_attr(node, make_attr("activation_params", match->params));
+      ir::Node fused = target == Target::kConv ? as_fused_conv(node) : as_fused_gemm(node);
+      set_attr(fused, make_attr("activation", match->activation));
+      if (!match->params.empty()) set_attr(fused, make_attr("activation_params", match->params));
+      fused.outputs[0] = match->output;
+      if (!commit_fusion(graph, ctx, node, std::move(fused))) continue;
       ctx.note(str_cat(match->activation, " (", match->nodes.size(), " nodes) fused into ", node.label()));
-      node.outputs[0] = match->output;
       for (size_t k : match->nodes) kill_node(graph.nodes[k]);
       changed = true;
       lazy.changed();

@@ -126,6 +126,8 @@ class FuseAttention final : public Pass {
     if (!st.mask.empty()) attention.inputs.push_back(st.mask);
     attention.outputs = {out.outputs[0]};
     attention.attributes = {make_attr("scale", static_cast<float>(st.scale))};
+    // Judged against the MatMul that computes the scores.
+    if (!ctx.fusion_keeps_engine(graph, graph.nodes[qk], attention)) return false;
     ctx.use_skiff_domain();
     ctx.note(str_cat("Attention (scale ", st.scale, st.mask.empty() ? "" : ", masked", ") replaces ",
                      st.dead.size() + 1, " nodes ending at ", out.label()));

@@ -34,9 +34,10 @@ class FuseConvAdd final : public Pass {
         const ShapeInfo* zs = ctx.shape_of(graph, z);
         if (!ys || !zs || !ys->dims || !zs->dims || !same_dims(*ys->dims, *zs->dims) || zs->dtype != DataType::kFloat)
           continue;
-        make_fused_conv(conv, ctx);
-        conv.inputs[3] = z;
-        conv.outputs[0] = add.outputs[0];
+        ir::Node fused = as_fused_conv(conv);
+        fused.inputs[3] = z;
+        fused.outputs[0] = add.outputs[0];
+        if (!commit_fusion(graph, ctx, conv, std::move(fused))) continue;
         ctx.note(str_cat(add.label(), " fused into ", conv.label(), " as its residual input Z"));
         kill_node(add);
         changed = true;

@@ -67,14 +67,13 @@ class FuseLayerNorm final : public Pass {
       ir::Node ln;
       ln.name = graph.nodes[i].name.empty() ? ctx.fresh_name(graph, "layer_norm") : graph.nodes[i].name + "_ln";
       ln.op_type = "LayerNormalization";
-      if (!standard) {
-        ln.domain = kSkiffDomain;
-        ctx.use_skiff_domain();
-      }
+      if (!standard) ln.domain = kSkiffDomain;
       ln.inputs = {m->x, m->gamma};
       if (!m->beta.empty()) ln.inputs.push_back(m->beta);
       ln.outputs = {m->output};
       ln.attributes = {make_attr("axis", m->axis), make_attr("epsilon", m->epsilon)};
+      if (!ctx.fusion_keeps_engine(graph, graph.nodes[i], ln)) continue;
+      if (!standard) ctx.use_skiff_domain();
       ctx.note(str_cat("LayerNormalization over axis ", m->axis, " replaces ", m->nodes.size(), " nodes from ",
                        graph.nodes[i].label()));
       for (size_t k : m->nodes) kill_node(graph.nodes[k]);

@@ -31,17 +31,19 @@ class FuseMatMulAdd final : public Pass {
         if (dtype_of_value(graph, ctx, y) != DataType::kFloat || dtype_of_value(graph, ctx, c) != DataType::kFloat)
           continue;
         if (!broadcasts_into(ctx.shape_of(graph, c), ctx.shape_of(graph, y))) continue;
+        ir::Node fused = matmul;
         if (rank_a == 2) {
-          matmul.op_type = "Gemm";
-          if (ctx.opset() < 7) set_attr(matmul, make_attr("broadcast", int64_t{1}));
+          fused.op_type = "Gemm";
+          if (ctx.opset() < 7) set_attr(fused, make_attr("broadcast", int64_t{1}));
         } else if (!ctx.options().portable) {
-          make_fused_gemm(matmul, ctx);
+          fused = as_fused_gemm(matmul);
         } else {
           continue;
         }
-        matmul.inputs.resize(3);
-        matmul.inputs[2] = c;
-        matmul.outputs[0] = add.outputs[0];
+        fused.inputs.resize(3);
+        fused.inputs[2] = c;
+        fused.outputs[0] = add.outputs[0];
+        if (!commit_fusion(graph, ctx, matmul, std::move(fused))) continue;
         ctx.note(str_cat(add.label(), " fused into ", matmul.label(), " as ", matmul.op_type, "'s C"));
         kill_node(add);
         changed = true;

@@ -34,25 +34,36 @@ inline bool broadcasts_into(const ShapeInfo* small, const ShapeInfo* big) {
   return true;
 }
 
-// Turns a Conv into FusedConv (inputs X, W, B, Z), or leaves a FusedConv.
-inline void make_fused_conv(ir::Node& node, PassContext& ctx) {
-  if (node.op_type == "Conv") {
-    node.op_type = "FusedConv";
-    node.domain = kSkiffDomain;
-    ctx.use_skiff_domain();
+// A Conv as FusedConv (inputs X, W, B, Z); a FusedConv is returned as is.
+inline ir::Node as_fused_conv(const ir::Node& conv) {
+  ir::Node n = conv;
+  if (n.op_type == "Conv") {
+    n.op_type = "FusedConv";
+    n.domain = kSkiffDomain;
   }
-  node.inputs.resize(4);
+  n.inputs.resize(4);
+  return n;
 }
 
-// Turns a Gemm or MatMul into FusedGemm (inputs A, B, C).
-inline void make_fused_gemm(ir::Node& node, PassContext& ctx) {
-  if (node.op_type != "FusedGemm") {
-    remove_attr(node, "broadcast");  // Gemm before opset 7; FusedGemm always broadcasts C
-    node.op_type = "FusedGemm";
-    node.domain = kSkiffDomain;
-    ctx.use_skiff_domain();
+// A Gemm or MatMul as FusedGemm (inputs A, B, C).
+inline ir::Node as_fused_gemm(const ir::Node& node) {
+  ir::Node n = node;
+  if (n.op_type != "FusedGemm") {
+    remove_attr(n, "broadcast");  // Gemm before opset 7; FusedGemm always broadcasts C
+    n.op_type = "FusedGemm";
+    n.domain = kSkiffDomain;
   }
-  node.inputs.resize(3);
+  n.inputs.resize(3);
+  return n;
+}
+
+// Replaces `node` with `fused` (which may be in com.skiff) when the engines
+// keep running it (PassContext::fusion_keeps_engine). Returns whether it did.
+inline bool commit_fusion(ir::Graph& graph, PassContext& ctx, ir::Node& node, ir::Node fused) {
+  if (!ctx.fusion_keeps_engine(graph, node, fused)) return false;
+  if (fused.domain == kSkiffDomain) ctx.use_skiff_domain();
+  node = std::move(fused);
+  return true;
 }
 
 inline bool has_activation(const ir::Node& node) { return !attr_string(node, "activation", "").empty(); }

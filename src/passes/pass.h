@@ -43,6 +43,12 @@ struct PassOptions {
   // Fixed shapes for graph inputs (their declarations are updated), which
   // lets shape inference fold Shape -> Gather -> Concat -> Reshape chains.
   std::map<std::string, Shape> input_shapes;
+  // The engines the model will run on, in order ("dnnl", "native"). A
+  // fusion is skipped when the first region-forming engine runs the node it
+  // starts from but not the fused node (it would move work to a slower
+  // engine: FusedConv with a residual Z runs natively, not in oneDNN).
+  // Empty: fuse regardless of engines.
+  std::vector<std::string> engines;
   // Constant folding leaves alone results larger than this (bytes), so that
   // folding an Expand or a Tile does not bloat the model.
   int64_t fold_limit_bytes = int64_t{16} << 20;
@@ -87,6 +93,10 @@ class PassContext {
   // caller then leaves the node alone.
   std::optional<std::vector<Tensor>> evaluate(const ir::Node& node,
                                               const std::vector<Tensor>& inputs) const;
+
+  // False when options().engines say the fusion of `original` into `fused`
+  // would move it out of the first region-forming engine.
+  bool fusion_keeps_engine(const ir::Graph& graph, const ir::Node& original, const ir::Node& fused) const;
 
   // Shape inference over `graph`, recomputed when a pass changed the graph
   // since the last call.

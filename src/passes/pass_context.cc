@@ -4,6 +4,7 @@
 #include "passes/graph_util.h"
 #include "passes/pass.h"
 #include "passes/shape_inference.h"
+#include "engines/engine.h"
 #include "runtime/plan.h"
 
 namespace skiff::passes {
@@ -84,6 +85,19 @@ std::optional<std::vector<Tensor>> PassContext::evaluate(const ir::Node& node,
   } catch (const Error&) {
     return std::nullopt;
   }
+}
+
+bool PassContext::fusion_keeps_engine(const ir::Graph& graph, const ir::Node& original,
+                                      const ir::Node& fused) const {
+  for (const auto& name : options_.engines) {
+    const Engine* engine = EngineRegistry::global().find(name);
+    if (!engine || !engine->forms_regions()) continue;
+    const ValueTypes types(graph);
+    auto version = [&](const ir::Node& n) { return n.domain == kSkiffDomain ? kSkiffOpset : opset(n.domain); };
+    if (!engine->supports(original, version(original), types)) return true;
+    return engine->supports(fused, version(fused), types);
+  }
+  return true;
 }
 
 const std::map<std::string, ShapeInfo>& PassContext::shapes(const ir::Graph& graph) {

@@ -257,6 +257,28 @@ void infer_slice(Node& n) {
   n.set(0, s->dtype, out, value);
 }
 
+// Split along `axis`: sizes from the `split` input (opset 13+) or
+// attribute, else equal parts.
+void infer_split(Node& n) {
+  const Dims* x = n.dims(0);
+  const size_t parts = n.node.outputs.size();
+  for (size_t i = 0; i < parts; ++i) n.set(i, n.dtype(0), std::nullopt);
+  if (!x || parts == 0) return;
+  const int64_t axis = norm_axis(attr_int(n.node, "axis", 0), x->size());
+  if (axis < 0 || axis >= static_cast<int64_t>(x->size())) return;
+  std::optional<std::vector<int64_t>> sizes;
+  if (n.opset >= 13 && n.node.has_input(1)) sizes = n.ints(1);
+  else if (n.opset < 13 && n.node.attr("split")) sizes = attr_ints(n.node, "split");
+  const ir::Dim& d = (*x)[static_cast<size_t>(axis)];
+  if (!sizes && d.known() && d.value % static_cast<int64_t>(parts) == 0)
+    sizes = std::vector<int64_t>(parts, d.value / static_cast<int64_t>(parts));
+  for (size_t i = 0; i < parts; ++i) {
+    Dims out = *x;
+    out[static_cast<size_t>(axis)] = sizes && sizes->size() == parts ? known_dim((*sizes)[i]) : unknown();
+    n.set(i, n.dtype(0), out);
+  }
+}
+
 void infer_gather(Node& n) {
   const ShapeInfo* data = n.in(0);
   const ShapeInfo* idx = n.in(1);
@@ -368,7 +390,8 @@ const std::unordered_map<std::string, Rule>& rules() {
     (*t)["Upsample"] = infer_resize;
     (*t)["ConvTranspose"] = infer_conv_transpose;
     // Type only: the shape depends on values the rules do not track.
-    for (const char* op : {"Pad", "Tile", "Expand", "Split", "TopK", "GatherElements", "GatherND", "ScatterND",
+    (*t)["Split"] = infer_split;
+    for (const char* op : {"Pad", "Tile", "Expand", "TopK", "GatherElements", "GatherND", "ScatterND",
                            "ScatterElements", "Einsum", "DepthToSpace", "SpaceToDepth", "ReverseSequence"})
       (*t)[op] = [](Node& n) {
         for (size_t i = 0; i < n.node.outputs.size(); ++i) n.set(i, n.dtype(0), std::nullopt);

@@ -153,9 +153,10 @@ std::unique_ptr<Predictor> Predictor::create(const Config& config) {
     options.level = static_cast<passes::OptLevel>(config.opt_level());
     options.disabled.insert(config.disabled_passes().begin(), config.disabled_passes().end());
     for (const auto& [name, shape] : config.input_shapes()) options.input_shapes[name] = shape;
-    passes::optimize(impl->model, options);
     runtime::PlanOptions plan_options;
     if (!config.engines().empty()) plan_options.engines = config.engines();
+    options.engines = plan_options.engines;  // fusions stay where the engines run them
+    passes::optimize(impl->model, options);
     plan_options.engine_options.primitive_cache_capacity = config.primitive_cache_capacity();
     impl->plan = runtime::Plan::compile(impl->model.graph, impl->model.opsets, plan_options);
   } catch (const Error& e) {

@@ -12,7 +12,7 @@ original model, on the same deterministic input (check_model.py's):
 
 Matching is check_model.py's: max |a - b| <= 1e-4 * (max(ORT) - min(ORT)).
 
-    check_optimize.py --skiff build/bin/skiff --model rec --input x=1,3,48,320 [--prune NAME] [--opt-level L]
+    check_optimize.py --skiff build/bin/skiff --model rec --input x=1,3,48,320 [--prune NAME] [--opt-level L] [--engine E]
 
 Exit status 0 when every check passes, 1 otherwise, 2 bad usage.
 """
@@ -36,6 +36,8 @@ def optimize(args, model, out, *extra):
     cmd = [args.skiff, "optimize", model, "-o", out] + list(extra)
     if args.opt_level and "--opt-level" not in extra:
         cmd += ["--opt-level", args.opt_level]
+    if args.engine:
+        cmd += ["--engine", args.engine]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if proc.returncode != 0:
         raise cm.CheckError("skiff optimize %s failed: %s" % (" ".join(extra), proc.stderr.decode().strip()))
@@ -53,7 +55,8 @@ def skiff_outputs(args, model, dirs, tag, count):
     out = os.path.join(dirs, "skiff_" + tag)
     # --opt-level none: run exactly the model skiff optimize wrote.
     cm.run("skiff on " + tag, [args.skiff, "run", model, "--opt-level", "none", "--inputs",
-                               os.path.join(dirs, "skiff_in"), "--outputs", out, "-q"])
+                               os.path.join(dirs, "skiff_in"), "--outputs", out, "-q"]
+           + (["--engine", args.engine] if args.engine else []))
     return cm.read_skiff_outputs(out, count)
 
 
@@ -124,6 +127,7 @@ def main():
                         metavar="NAME=D0,D1,...")
     parser.add_argument("--prune", metavar="VALUE", help="also check pruning to this intermediate value")
     parser.add_argument("--opt-level", help="level for the portable and default outputs (default: skiff's)")
+    parser.add_argument("--engine", help="engines the optimized model is for and runs on: dnnl or native")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--node", default="node")
     args = parser.parse_args()

@@ -86,6 +86,11 @@ class Builder final : public OpBuilder {
   Arg packed(size_t slot, const Tensor& data, const md& source, const md& desc) override;
   Arg output(size_t i, const Shape& shape, const md& desc) override;
   Arg temporary(const md& desc) override { return add_view(desc, arena_buffer(desc)); }
+  bool accumulate_into_output(size_t input) override {
+    if (constant(input) || !has_input(input)) return false;
+    own_sum_ = node().inputs[input];
+    return true;
+  }
   Arg alias(Arg view, const md& desc) override {
     SKIFF_ASSERT(desc.get_size() == exec_->views[view].desc.get_size());
     return add_view(desc, exec_->views[view].buffer);
@@ -176,7 +181,7 @@ class Builder final : public OpBuilder {
   }
   // The residual operand of the chain's Add, or "" when the chain has none.
   std::string residual() const;
-  int residual_dst(const std::string& value, const Shape& shape, const md& desc);
+  int residual_dst(const std::string& value, const std::string& residual, const md& desc);
   void build_native(size_t index);
   void finish_outputs();
   void plan_arena();
@@ -190,6 +195,7 @@ class Builder final : public OpBuilder {
   size_t node_ = 0;
   bool chain_active_ = false, chain_applied_ = false;
   double node_work_ns_ = 0;  // estimated time of the current node's steps
+  std::string own_sum_;      // the value output 0 starts from (FusedConv's Z)
   mutable size_t chain_rank_ = 0;  // rank of the fused primitive's output (from post_ops_fit)
   std::vector<std::pair<int, Arg>> post_op_args_;  // binary post-op operands for the next add()
 };
@@ -237,6 +243,7 @@ bool Builder::post_ops_fit(const Shape& shape, bool binary_ok) const {
   chain_rank_ = std::max<size_t>(shape.size(), 1);
   for (const ChainItem& item : r_.chain(node_)) {
     if (item.kind == ChainItem::Kind::kSum) {
+      if (!own_sum_.empty()) return false;  // one sum post-op per primitive
       auto it = values_.find(item.operand);
       if (it == values_.end() || it->second.shape != shape) return false;
     } else if (item.kind == ChainItem::Kind::kBinary) {
@@ -260,15 +267,21 @@ bool Builder::post_ops_fit(const Shape& shape, bool binary_ok) const {
 // The destination of a primitive whose sum post-op adds `value`: the
 // residual's own buffer when nothing reads it afterwards (in place), else a
 // new buffer the residual is first copied into.
-int Builder::residual_dst(const std::string& value, const Shape& shape, const md& desc) {
-  const std::string r = residual();
+int Builder::residual_dst(const std::string& value, const std::string& r, const md& desc) {
   const Binding& binding = values_.at(r);
   const int here = r_.position(node_);
-  int add_position = here;
-  for (const ChainItem& item : r_.chain(node_))
-    for (size_t member : item.nodes) add_position = std::max(add_position, r_.position(member));
+  // Positions of the nodes this step stands for, which read `r` now.
+  std::vector<int> consumed{here};
+  if (chain_active_)
+    for (const ChainItem& item : r_.chain(node_))
+      for (size_t member : item.nodes) consumed.push_back(r_.position(member));
   bool read_later = output_index_.count(r) != 0;
-  for (int p : readers_[r]) read_later = read_later || (p >= here && p != add_position);
+  for (int p : readers_[r])
+    read_later = read_later || (p > here && std::find(consumed.begin(), consumed.end(), p) == consumed.end());
+  // The node's other inputs are read while the output is written.
+  int uses_here = 0;
+  for (const auto& in : node().inputs) uses_here += in == r;
+  read_later = read_later || uses_here > (r == own_sum_ ? 1 : 0);
   for (int v : binding.views) {
     const View view = exec_->views[v];
     if (!read_later && view.desc == desc && exec_->buffers[view.buffer].kind == Buffer::Kind::kArena &&
@@ -285,8 +298,10 @@ Arg Builder::output(size_t i, const Shape& shape, const md& desc) {
   if (chain_active_ && i == 0) value = r_.chain(node_).back().output;
   if (value.empty()) return temporary(desc);
   int view;
-  if (chain_active_ && i == 0 && !residual().empty()) {
-    view = residual_dst(value, shape, desc);
+  if (i == 0 && !own_sum_.empty()) {
+    view = residual_dst(value, own_sum_, desc);
+  } else if (chain_active_ && i == 0 && !residual().empty()) {
+    view = residual_dst(value, residual(), desc);
   } else if (auto it = output_index_.find(value); it != output_index_.end() && is_plain(desc, shape)) {
     Buffer buffer;
     buffer.kind = Buffer::Kind::kOutput;
@@ -305,6 +320,7 @@ dnnl::primitive_attr Builder::attr(bool with_post_ops, const EltwiseChain& own) 
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   if (!with_post_ops) return attr;
   dnnl::post_ops ops;
+  if (!own_sum_.empty()) ops.append_sum(1.f);
   for (const Eltwise& e : own) ops.append_eltwise(1.f, e.algorithm, e.alpha, e.beta);
   if (!chain_active_) {
     attr.set_post_ops(ops);
@@ -488,10 +504,12 @@ bool Builder::build_node(size_t index, bool fused) {
   auto attempt = [&] {
     node_ = index;
     node_work_ns_ = 0;
+    own_sum_.clear();
     chain_active_ = fused;
     chain_applied_ = false;
     const bool ok = try_op(op) && (!fused || chain_applied_);
     chain_active_ = false;
+    own_sum_.clear();
     node_ = index;
     return ok;
   };

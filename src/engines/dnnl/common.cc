@@ -56,6 +56,20 @@ bool has_padding(const md& desc) {
   return false;
 }
 
+md matrix_md(const dims& d, bool transposed) {
+  const size_t r = d.size();
+  std::vector<size_t> axes(r);
+  for (size_t i = 0; i < r; ++i) axes[i] = i;
+  if (transposed && r >= 2) std::swap(axes[r - 1], axes[r - 2]);
+  dims strides(r);
+  int64_t stride = 1;
+  for (size_t k = r; k-- > 0;) {
+    strides[axes[k]] = stride;
+    stride *= d[axes[k]];
+  }
+  return md(d, dt::f32, strides);
+}
+
 md any_md(const Shape& shape) { return md(to_dims(shape), dt::f32, tag::any); }
 
 bool is_plain(const md& desc, const Shape& shape) { return desc == plain_md(shape); }

@@ -28,6 +28,9 @@ md plain_md(const Shape& shape);
 md any_md(const Shape& shape);
 dims to_dims(const Shape& shape);
 bool is_plain(const md& desc, const Shape& shape);
+// Row-major [..., rows, cols], or (transposed) the same dims over memory
+// holding [..., cols, rows]: a transposed view without a copy.
+md matrix_md(const dims& d, bool transposed);
 // The format tag `desc` has, among plain, channels-last and channel-blocked
 // (8, 16); tag::undef for any other layout.
 tag layout_tag(const md& desc);

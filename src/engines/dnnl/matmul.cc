@@ -15,21 +15,6 @@ struct MatmulShapes {
   bool trans_a = false, trans_b = false;
 };
 
-md matrix_md(const dims& d, bool transposed) {
-  // Row-major, or with the last two axes swapped (a transposed view).
-  dims strides(d.size());
-  const size_t r = d.size();
-  int64_t stride = 1;
-  std::vector<size_t> axes(r);
-  for (size_t i = 0; i < r; ++i) axes[i] = i;
-  if (transposed) std::swap(axes[r - 1], axes[r - 2]);
-  for (size_t k = r; k-- > 0;) {
-    strides[axes[k]] = stride;
-    stride *= d[axes[k]];
-  }
-  return md(d, dt::f32, strides);
-}
-
 class MatmulOp final : public DnnlOp {
  public:
   explicit MatmulOp(const OpInfo& info)

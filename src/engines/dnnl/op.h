@@ -9,8 +9,7 @@
 // runs on its native kernel, on plain layouts, and the region goes on.
 //
 // Registration, beside the implementation (also registers a single-node
-// "dnnl" kernel so that the op-test harness can run the op alone, with its
-// types declared float for docs/operators.md):
+// "dnnl" kernel so that the op-test harness can run the op alone):
 //
 //   SKIFF_DNNL_OP("", "Conv", 1, kLatestOpset, ConvOp, ConvOp::accepts);
 #pragma once
@@ -57,6 +56,11 @@ class OpBuilder {
   // The buffer of `view` seen through another descriptor of the same size
   // (a 4-D plain tensor as the 2-D matrix a primitive wants).
   virtual Arg alias(Arg view, const md& desc) = 0;
+  // Output 0 starts as the value of `input` (same shape), which the
+  // primitive accumulates into with a sum post-op placed before the others
+  // (FusedConv's residual Z); call before post_ops_fit, attr and output.
+  // False when the input is a constant.
+  virtual bool accumulate_into_output(size_t input) = 0;
   // A buffer of `desc` alive only during this op's steps.
   virtual Arg temporary(const md& desc) = 0;
   // Attributes for the primitive: user scratchpad, plus post-ops when
@@ -129,7 +133,6 @@ inline bool accept_all(const OpInfo&) { return true; }
             return std::make_unique<Class>(info);                                                 \
           }}) &&                                                                                  \
       ::skiff::KernelRegistry::global().add(::skiff::KernelDef{                                   \
-          "dnnl", domain, op, since, until, &::skiff::dnnl_engine::single_node_kernel}) &&        \
-      /* float only: DnnlEngine::supports takes float data (other inputs float or constant) */  \
-      ::skiff::KernelRegistry::global().add_types(                                               \
-          ::skiff::KernelTypes{"dnnl", domain, op, since, "float"})
+          "dnnl", domain, op, since, until, &::skiff::dnnl_engine::single_node_kernel}) &&         \
+      /* The engine claims float nodes only (DnnlEngine::supports); others stay native. */       \
+      ::skiff::KernelRegistry::global().add_types(::skiff::KernelTypes{"dnnl", domain, op, since, "T: float"})

@@ -345,12 +345,12 @@ class AttentionKernel final : public Kernel {
 
 // com.skiff opset 1: the first version of each (docs/skiff_ops.md).
 SKIFF_KERNEL_DOMAIN(native, "com.skiff", "FusedConv", 1, 1, FusedConvKernel);
-SKIFF_KERNEL_DOMAIN_TYPES(native, "com.skiff", "FusedConv", 1, "float");
+SKIFF_KERNEL_DOMAIN_TYPES(native, "com.skiff", "FusedConv", 1, "T: float");
 SKIFF_KERNEL_DOMAIN(native, "com.skiff", "FusedGemm", 1, 1, FusedGemmKernel);
-SKIFF_KERNEL_DOMAIN_TYPES(native, "com.skiff", "FusedGemm", 1, "float");
+SKIFF_KERNEL_DOMAIN_TYPES(native, "com.skiff", "FusedGemm", 1, "T: float");
 SKIFF_KERNEL_DOMAIN(native, "com.skiff", "LayerNormalization", 1, 1, LayerNormKernel);
-SKIFF_KERNEL_DOMAIN_TYPES(native, "com.skiff", "LayerNormalization", 1, "T: floats; U: float, double, bfloat16");
+SKIFF_KERNEL_DOMAIN_TYPES(native, "com.skiff", "LayerNormalization", 1, "T: float");
 SKIFF_KERNEL_DOMAIN(native, "com.skiff", "Attention", 1, 1, AttentionKernel);
-SKIFF_KERNEL_DOMAIN_TYPES(native, "com.skiff", "Attention", 1, "float");
+SKIFF_KERNEL_DOMAIN_TYPES(native, "com.skiff", "Attention", 1, "T: float");
 
 }  // namespace skiff

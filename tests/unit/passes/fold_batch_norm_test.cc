@@ -36,6 +36,19 @@ TEST(FoldBatchNorm, GroupedConvTransposeWithBias) {
   EXPECT_EQ(count_op(m, "BatchNormalization"), 0);
 }
 
+TEST(FoldBatchNorm, ConvTransposeWithoutBiasKeepsTheShiftAsAnAdd) {
+  ModelBuilder b;
+  b.input("x", {1, 4, 5, 5})
+      .weight("w", random_tensor({4, 3, 2, 2}, 1))
+      .node("ConvTranspose", {"x", "w"}, {"c"}, {make_attr("strides", std::vector<int64_t>{2, 2})});
+  add_bn(b, "c", "y", 3);
+  b.output("y");
+  ir::Model m = expect_pass_keeps_results(b.model, {"fold_batch_norm", "fold_affine_into_conv"});
+  EXPECT_EQ(count_op(m, "BatchNormalization"), 0);
+  EXPECT_EQ(count_op(m, "Add"), 1);
+  EXPECT_EQ(m.graph.nodes[0].inputs.size(), 2u);  // still no bias
+}
+
 TEST(FoldBatchNorm, GemmWithTransBAlphaBeta) {
   ModelBuilder b;
   b.input("x", {4, 7})

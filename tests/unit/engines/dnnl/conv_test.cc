@@ -54,3 +54,33 @@ TEST(DnnlConvTranspose, StridesPadsGroupsMatchReference) {
 
 }  // namespace
 }  // namespace skiff::testing
+
+namespace skiff::testing {
+namespace {
+
+TEST(DnnlFusedConv, ResidualAndActivationsMatchReference) {
+  const Tensor x = random_tensor({1, 8, 9, 7}, 1), w = random_tensor({16, 8, 3, 3}, 2), b = random_tensor({16}, 3);
+  const Tensor z = random_tensor({1, 16, 9, 7}, 4);
+  const auto fused = [](const char* activation) {
+    return OpSpec("FusedConv", "com.skiff").opset(1).attr("pads", std::vector<int64_t>{1, 1, 1, 1}).attr("activation", activation);
+  };
+  for (const char* activation : {"", "Relu", "HardSwish", "Sigmoid", "Tanh"}) {
+    expect_dnnl_matches_native(fused(activation), {x, w, b});
+    expect_dnnl_matches_native(fused(activation), {x, w, b, z});
+  }
+  expect_dnnl_matches_native(fused("Clip").attr("activation_params", std::vector<float>{-0.5f, 0.5f}), {x, w, b, z});
+  expect_dnnl_matches_native(fused("HardSigmoid").attr("activation_params", std::vector<float>{0.2f, 0.5f}), {x, w, b});
+  expect_dnnl_matches_native(fused("LeakyRelu").attr("activation_params", std::vector<float>{0.1f}), {x, w, Tensor(), z});
+}
+
+TEST(DnnlFusedGemm, ActivationAndBatchedMatchReference) {
+  const auto fused = [](const char* activation) {
+    return OpSpec("FusedGemm", "com.skiff").opset(1).attr("activation", activation);
+  };
+  expect_dnnl_matches_native(fused("Relu"), {random_tensor({7, 9}, 1), random_tensor({9, 5}, 2), random_tensor({5}, 3)});
+  expect_dnnl_matches_native(fused("Gelu").attr("transB", int64_t{1}),
+                             {random_tensor({2, 7, 9}, 4), random_tensor({5, 9}, 5), random_tensor({5}, 6)});
+}
+
+}  // namespace
+}  // namespace skiff::testing

@@ -63,3 +63,18 @@ TEST(DnnlSoftmax, AxesAndLegacyCoercionMatchReference) {
 
 }  // namespace
 }  // namespace skiff::testing
+
+namespace skiff::testing {
+namespace {
+
+TEST(DnnlAttention, ScaleMaskAndOddSizesMatchReference) {
+  const Tensor q = random_tensor({2, 3, 7, 9}, 1), k = random_tensor({2, 3, 5, 9}, 2), v = random_tensor({2, 3, 5, 4}, 3);
+  const auto attention = [] { return OpSpec("Attention", "com.skiff").opset(1); };
+  expect_dnnl_matches_native(attention(), {q, k, v});
+  expect_dnnl_matches_native(attention().attr("scale", 0.25f), {q, k, v, random_tensor({7, 5}, 4)});
+  expect_dnnl_matches_native(attention(), {q, k, v, random_tensor({2, 1, 1, 5}, 5)});
+  expect_dnnl_matches_native(attention(), {random_tensor({17, 8}, 6), random_tensor({13, 8}, 7), random_tensor({13, 16}, 8)});
+}
+
+}  // namespace
+}  // namespace skiff::testing
