@@ -64,8 +64,10 @@ std::vector<std::string> node_captures(const ir::Node& node) {
 // to the heap whenever a size or a check does not match.
 class RunMemory final : public OutputAllocator {
  public:
-  RunMemory(std::shared_ptr<const MemoryPattern> pattern, ArenaPool& pool, size_t num_slots)
-      : pattern_(std::move(pattern)), holder_(num_slots, -1) {
+  // `limit`: most bytes of tracked allocations and scratch alive at once (0:
+  // none), checked before allocating; `what` names the run in its errors.
+  RunMemory(std::shared_ptr<const MemoryPattern> pattern, ArenaPool& pool, size_t num_slots, size_t limit)
+      : pattern_(std::move(pattern)), holder_(num_slots, -1), limit_(limit) {
     if (pattern_) {
       if (pattern_->arena_bytes) arena_ = pool.acquire(pattern_->arena_bytes);
       held_.assign(pattern_->allocations.size(), 0);
@@ -73,12 +75,23 @@ class RunMemory final : public OutputAllocator {
     }
   }
 
-  void begin_step(int step) { step_ = step; }
+  // `reuse[o]`: the input whose buffer output o may take (nullptr: none).
+  void begin_step(int step, const ir::Node& node, std::vector<const Tensor*> reuse) {
+    step_ = step;
+    node_ = &node;
+    reuse_ = std::move(reuse);
+  }
 
   Tensor allocate(size_t output, DataType dtype, Shape shape) override {
     if (dtype == DataType::kString) return Tensor(dtype, std::move(shape));
     const int64_t numel = shape_numel(shape);
     const size_t bytes = (static_cast<size_t>(numel) * dtype_size(dtype) + 63) / 64 * 64;
+    if (output < reuse_.size() && reuse_[output] && can_take(*reuse_[output], dtype, numel)) {
+      const Tensor& input = *reuse_[output];
+      reuse_[output] = nullptr;
+      return input.reshaped(std::move(shape));
+    }
+    if (bytes) check_limit(bytes);
     if (!pattern_) {
       Tensor t(dtype, std::move(shape));
       if (bytes == 0) return t;
@@ -86,7 +99,8 @@ class RunMemory final : public OutputAllocator {
       recorded_.push_back({step_, static_cast<int>(output), bytes, step_, step_});
       ranges_[reinterpret_cast<uintptr_t>(t.raw())] = {index, bytes};
       held_.push_back(0);
-      live_.push_back(true);
+      live_.push_back(false);
+      set_live(index, true);
       return t;
     }
     auto it = pattern_->index.find(MemoryPattern::key(step_, static_cast<int>(output)));
@@ -97,9 +111,14 @@ class RunMemory final : public OutputAllocator {
     for (int other : pattern_->overlaps[index])
       if (live_[other]) return Tensor(dtype, std::move(shape));
     char* p = arena_.get() + pattern_->offsets[index];
-    live_[index] = true;
+    set_live(index, true);
     ranges_[reinterpret_cast<uintptr_t>(p)] = {index, bytes};
     return Tensor::wrap(dtype, std::move(shape), p, arena_);
+  }
+
+  void scratch(size_t bytes) override {
+    check_limit(bytes);
+    peak_ = std::max(peak_, live_bytes_ + bytes);
   }
 
   // After a step: `slot` now holds `value`.
@@ -120,10 +139,11 @@ class RunMemory final : public OutputAllocator {
 
   // After a step's outputs are stored: allocations nobody holds are dead.
   void end_step() {
+    reuse_.clear();
     for (auto it = ranges_.begin(); it != ranges_.end();) {
       const int index = it->second.first;
       if (held_[index] == 0 && !pinned(index)) {
-        live_[index] = false;
+        set_live(index, false);
         it = ranges_.erase(it);
       } else {
         ++it;
@@ -137,10 +157,36 @@ class RunMemory final : public OutputAllocator {
     std::vector<Allocation> planned;
     for (size_t i = 0; i < recorded_.size(); ++i)
       if (held_[i] == 0 && !pinned(static_cast<int>(i))) planned.push_back(recorded_[i]);
-    return MemoryPattern::plan(std::move(planned));
+    return MemoryPattern::plan(std::move(planned), peak_);
   }
 
  private:
+  // `input` is a whole allocation of this run that only its slot holds, so
+  // the output may overwrite it.
+  bool can_take(const Tensor& input, DataType dtype, int64_t numel) const {
+    if (input.dtype() != dtype || input.numel() != numel || numel == 0) return false;
+    auto it = ranges_.find(reinterpret_cast<uintptr_t>(input.raw()));
+    if (it == ranges_.end()) return false;
+    const int index = it->second.first;
+    return held_[index] == 1 && !pinned(index) &&
+           it->second.second == (input.nbytes() + 63) / 64 * 64;
+  }
+
+  void set_live(int index, bool live) {
+    if (live_[index] == live) return;
+    live_[index] = live;
+    const size_t bytes = pattern_ ? pattern_->allocations[index].bytes : recorded_[index].bytes;
+    live_bytes_ = live ? live_bytes_ + bytes : live_bytes_ - bytes;
+    peak_ = std::max(peak_, live_bytes_);
+  }
+
+  void check_limit(size_t bytes) const {
+    if (limit_ && live_bytes_ + bytes > limit_)
+      fail(ErrorCode::kRuntime, node_ ? node_->label() : std::string("the run"), " needs ", bytes,
+           " more bytes with ", live_bytes_, " already held: ", live_bytes_ + bytes,
+           " bytes is over the memory limit of ", limit_, " bytes (Config::memory_limit)");
+  }
+
   int find(const void* p) const {
     if (!p || ranges_.empty()) return -1;
     const auto address = reinterpret_cast<uintptr_t>(p);
@@ -150,7 +196,7 @@ class RunMemory final : public OutputAllocator {
     return address < it->first + it->second.second ? it->second.first : -1;
   }
   void kill(int index) {
-    live_[index] = false;
+    set_live(index, false);
     for (auto it = ranges_.begin(); it != ranges_.end(); ++it)
       if (it->second.first == index) {
         ranges_.erase(it);
@@ -171,6 +217,11 @@ class RunMemory final : public OutputAllocator {
   std::vector<bool> live_;
   std::vector<int> holder_;  // allocation held by each slot, -1 for none
   std::vector<int> pinned_;  // held inside sequences: never planned
+  const ir::Node* node_ = nullptr;
+  std::vector<const Tensor*> reuse_;
+  size_t limit_;
+  size_t live_bytes_ = 0;  // tracked allocations alive now
+  size_t peak_ = 0;        // most live bytes (plus a step's scratch) so far
 };
 
 double now_us() {
@@ -291,7 +342,65 @@ std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
   for (int s : plan->captured_slots_) keep[s] = true;
   for (size_t s = 0; s < last_use.size(); ++s)
     if (!keep[s] && last_use[s] >= 0) plan->steps_[last_use[s]].release.push_back(static_cast<int>(s));
+  plan->memory_limit_ = options.memory_limit;
+  plan->plan_in_place();
+  plan->drop_unused_constants();
   return plan;
+}
+
+void Plan::plan_in_place() {
+  std::vector<bool> excluded(num_slots_, false);  // graph inputs; constants, captures, outputs never die
+  for (int s : input_slots_) excluded[s] = true;
+  for (Step& step : steps_) {
+    step.in_place.assign(step.outputs.size(), -1);
+    std::vector<bool> taken(step.inputs.size(), false);
+    for (size_t o = 0; o < step.outputs.size(); ++o) {
+      if (step.outputs[o] < 0) continue;
+      for (size_t i = 0; i < step.inputs.size() && step.in_place[o] < 0; ++i) {
+        const int s = step.inputs[i];
+        if (s < 0 || taken[i] || excluded[s] || !step.kernel->in_place(o, i)) continue;
+        const bool dies_here = std::count(step.release.begin(), step.release.end(), s) == 1;
+        const bool read_once = std::count(step.inputs.begin(), step.inputs.end(), s) == 1 &&
+                               std::count(step.captured.begin(), step.captured.end(), s) == 0;
+        if (!dies_here || !read_once) continue;
+        step.in_place[o] = static_cast<int>(i);
+        taken[i] = true;
+      }
+    }
+  }
+}
+
+// Initializers no step of this graph reads (the weights of oneDNN regions
+// live in the regions' kernels) are dropped with their region bodies' copies,
+// so that the kernels hold the only references and can free what they
+// repack (ResNet-50: 102 MB of plain weights).
+void Plan::drop_unused_constants() {
+  std::vector<bool> used(num_slots_, false);
+  for (const Step& step : steps_) {
+    for (int s : step.inputs)
+      if (s >= 0) used[s] = true;
+    for (int s : step.captured) used[s] = true;
+  }
+  for (int s : output_slots_) used[s] = true;
+  std::unordered_set<const void*> kept;
+  std::vector<std::pair<int, Value>> constants;
+  for (auto& [s, v] : constants_)
+    if (used[s]) {
+      if (v.is_tensor()) kept.insert(v.tensor.raw());
+      constants.emplace_back(s, std::move(v));
+    }
+  constants_ = std::move(constants);
+  for (auto it = graph_.initializers.begin(); it != graph_.initializers.end();)
+    it = kept.count(it->second.raw()) ? std::next(it) : graph_.initializers.erase(it);
+  for (ir::Node& node : graph_.nodes) {
+    if (node.domain != kSkiffDomain || !EngineRegistry::global().find_region_engine(node.op_type)) continue;
+    for (auto& attr : node.attributes)
+      if (attr.name == "body" && attr.g && !attr.g->initializers.empty()) {
+        auto body = std::make_shared<ir::Graph>(*attr.g);  // the attribute may be shared
+        body->initializers.clear();
+        attr.g = std::move(body);
+      }
+  }
 }
 
 void Plan::validate_input(size_t index, const Value& value) const {
@@ -322,7 +431,11 @@ std::vector<Value> Plan::run(std::vector<Value> inputs, const std::vector<const 
   for (size_t i = 0; i < inputs.size(); ++i) validate_input(i, inputs[i]);
   const std::vector<int64_t> signature = shape_signature(inputs, captured);
   auto pattern = patterns_->find(signature);
-  RunMemory memory(pattern, *arenas_, num_slots_);
+  if (pattern && memory_limit_ && pattern->peak_bytes > memory_limit_)
+    fail(ErrorCode::kRuntime, "graph '", graph_.name, "' needs ", pattern->peak_bytes,
+         " bytes for these input shapes (its memory plan), over the memory limit of ", memory_limit_,
+         " bytes (Config::memory_limit)");
+  RunMemory memory(pattern, *arenas_, num_slots_, memory_limit_);
 
   std::vector<Value> slots(num_slots_);
   std::vector<const Value*> view(num_slots_, nullptr);
@@ -345,7 +458,13 @@ std::vector<Value> Plan::run(std::vector<Value> inputs, const std::vector<const 
   std::vector<Value> outputs;
   for (size_t index = 0; index < steps_.size(); ++index) {
     const Step& step = steps_[index];
-    memory.begin_step(static_cast<int>(index));
+    std::vector<const Tensor*> reuse(step.outputs.size(), nullptr);
+    for (size_t o = 0; o < step.in_place.size(); ++o)
+      if (step.in_place[o] >= 0) {
+        const Value* v = view[step.inputs[step.in_place[o]]];
+        if (v && v->is_tensor()) reuse[o] = &v->tensor;
+      }
+    memory.begin_step(static_cast<int>(index), *step.node, std::move(reuse));
     std::vector<const Value*> in(step.inputs.size(), nullptr);
     for (size_t i = 0; i < step.inputs.size(); ++i)
       if (step.inputs[i] >= 0) {
