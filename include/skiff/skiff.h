@@ -78,13 +78,14 @@ class SKIFF_API Config {
   Config& primitive_cache_capacity(size_t signatures);
 
   // Caps the memory one run may hold at once for tensors it computes:
-  // intermediates, outputs and the working memory of oneDNN regions, as
-  // planned for the run's input shapes (weights and the caller's inputs do
-  // not count). A run whose need exceeds `bytes` throws kRuntime, naming the
-  // model, the need and the limit, before allocating it: on the first run
-  // with given input shapes when an allocation would cross the limit, on
-  // later runs up front from the memory plan recorded for those shapes.
-  // Each concurrent run has its own budget. 0, the default, means no limit.
+  // intermediates, outputs and the working memory of oneDNN regions
+  // (weights and the caller's inputs do not count). The first run with
+  // given input shapes checks every allocation before making it and throws
+  // kRuntime, naming the model, the node, the need and the limit, instead of
+  // crossing the limit; later runs with those shapes reuse the memory plan
+  // of a run that fitted (one arena, laid out by liveness: its greedy
+  // placement may add some slack). Each concurrent run has its own budget.
+  // 0, the default, means no limit.
   Config& memory_limit(size_t bytes);
 
   const std::string& model_path() const { return model_path_; }

@@ -10,9 +10,8 @@ namespace {
 constexpr size_t kAlign = 64;
 }
 
-std::shared_ptr<const MemoryPattern> MemoryPattern::plan(std::vector<Allocation> allocations, size_t peak_bytes) {
+std::shared_ptr<const MemoryPattern> MemoryPattern::plan(std::vector<Allocation> allocations) {
   auto pattern = std::make_shared<MemoryPattern>();
-  pattern->peak_bytes = peak_bytes;
   const size_t n = allocations.size();
   std::vector<size_t> order(n);
   for (size_t i = 0; i < n; ++i) order[i] = i;

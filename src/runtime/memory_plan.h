@@ -31,16 +31,12 @@ struct MemoryPattern {
   std::vector<std::vector<int>> overlaps;   // allocations sharing address range with each
   std::unordered_map<int64_t, int> index;   // key(step, output) -> allocation
   size_t arena_bytes = 0;
-  // Most bytes the recording run held at once (its tensors, graph outputs
-  // included, plus kernels' scratch): what a run with these shapes needs,
-  // checked against the memory limit before the run allocates.
-  size_t peak_bytes = 0;
 
   static int64_t key(int step, int output) { return (static_cast<int64_t>(step) << 16) | output; }
   // Greedy best-offset placement, largest first: an allocation goes at the
   // lowest offset where it overlaps no placed allocation that is live at the
   // same time.
-  static std::shared_ptr<const MemoryPattern> plan(std::vector<Allocation> allocations, size_t peak_bytes = 0);
+  static std::shared_ptr<const MemoryPattern> plan(std::vector<Allocation> allocations);
 };
 
 // Arena buffers reused across runs. A buffer returns to the pool when the

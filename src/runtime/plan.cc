@@ -70,13 +70,14 @@ class RunMemory final : public OutputAllocator {
       : pattern_(std::move(pattern)), holder_(num_slots, -1), limit_(limit) {
     if (pattern_) {
       if (pattern_->arena_bytes) arena_ = pool.acquire(pattern_->arena_bytes);
-      held_.assign(pattern_->allocations.size(), 0);
-      live_.assign(pattern_->allocations.size(), false);
+      for (const Allocation& a : pattern_->allocations) bytes_.push_back(a.bytes);
+      held_.assign(bytes_.size(), 0);
+      live_.assign(bytes_.size(), false);
     }
   }
 
-  // `reuse[o]`: the input whose buffer output o may take (nullptr: none).
-  void begin_step(int step, const ir::Node& node, std::vector<const Tensor*> reuse) {
+  // `reuse[o]`: the inputs whose buffer output o may take, in order.
+  void begin_step(int step, const ir::Node& node, std::vector<std::vector<const Tensor*>> reuse) {
     step_ = step;
     node_ = &node;
     reuse_ = std::move(reuse);
@@ -86,40 +87,29 @@ class RunMemory final : public OutputAllocator {
     if (dtype == DataType::kString) return Tensor(dtype, std::move(shape));
     const int64_t numel = shape_numel(shape);
     const size_t bytes = (static_cast<size_t>(numel) * dtype_size(dtype) + 63) / 64 * 64;
-    if (output < reuse_.size() && reuse_[output] && can_take(*reuse_[output], dtype, numel)) {
-      const Tensor& input = *reuse_[output];
-      reuse_[output] = nullptr;
-      return input.reshaped(std::move(shape));
-    }
+    if (output < reuse_.size())
+      for (const Tensor* input : reuse_[output])
+        if (can_take(*input, dtype, numel)) {
+          for (auto& candidates : reuse_)  // an input's buffer serves one output
+            candidates.erase(std::remove(candidates.begin(), candidates.end(), input), candidates.end());
+          return input->reshaped(std::move(shape));
+        }
     if (bytes) check_limit(bytes);
-    if (!pattern_) {
-      Tensor t(dtype, std::move(shape));
-      if (bytes == 0) return t;
-      const int index = static_cast<int>(recorded_.size());
-      recorded_.push_back({step_, static_cast<int>(output), bytes, step_, step_});
-      ranges_[reinterpret_cast<uintptr_t>(t.raw())] = {index, bytes};
-      held_.push_back(0);
-      live_.push_back(false);
-      set_live(index, true);
-      return t;
-    }
+    if (!pattern_) return heap(dtype, std::move(shape), bytes, output);
     auto it = pattern_->index.find(MemoryPattern::key(step_, static_cast<int>(output)));
-    if (it == pattern_->index.end() || !arena_) return Tensor(dtype, std::move(shape));
+    if (it == pattern_->index.end() || !arena_) return heap(dtype, std::move(shape), bytes, output);
     const int index = it->second;
     if (pattern_->allocations[index].bytes != bytes || live_[index])
-      return Tensor(dtype, std::move(shape));
+      return heap(dtype, std::move(shape), bytes, output);
     for (int other : pattern_->overlaps[index])
-      if (live_[other]) return Tensor(dtype, std::move(shape));
+      if (live_[other]) return heap(dtype, std::move(shape), bytes, output);
     char* p = arena_.get() + pattern_->offsets[index];
     set_live(index, true);
     ranges_[reinterpret_cast<uintptr_t>(p)] = {index, bytes};
     return Tensor::wrap(dtype, std::move(shape), p, arena_);
   }
 
-  void scratch(size_t bytes) override {
-    check_limit(bytes);
-    peak_ = std::max(peak_, live_bytes_ + bytes);
-  }
+  void scratch(size_t bytes) override { check_limit(bytes); }
 
   // After a step: `slot` now holds `value`.
   void held(int slot, const Value& value) {
@@ -157,10 +147,26 @@ class RunMemory final : public OutputAllocator {
     std::vector<Allocation> planned;
     for (size_t i = 0; i < recorded_.size(); ++i)
       if (held_[i] == 0 && !pinned(static_cast<int>(i))) planned.push_back(recorded_[i]);
-    return MemoryPattern::plan(std::move(planned), peak_);
+    return MemoryPattern::plan(std::move(planned));
   }
 
  private:
+  // A heap allocation, tracked like the arena's (indices past the pattern's)
+  // so that in-place reuse and the memory limit see it; recorded when there
+  // is no pattern yet.
+  Tensor heap(DataType dtype, Shape shape, size_t bytes, size_t output) {
+    Tensor t(dtype, std::move(shape));
+    if (bytes == 0) return t;
+    const int index = static_cast<int>(bytes_.size());
+    if (!pattern_) recorded_.push_back({step_, static_cast<int>(output), bytes, step_, step_});
+    bytes_.push_back(bytes);
+    ranges_[reinterpret_cast<uintptr_t>(t.raw())] = {index, bytes};
+    held_.push_back(0);
+    live_.push_back(false);
+    set_live(index, true);
+    return t;
+  }
+
   // `input` is a whole allocation of this run that only its slot holds, so
   // the output may overwrite it.
   bool can_take(const Tensor& input, DataType dtype, int64_t numel) const {
@@ -175,9 +181,7 @@ class RunMemory final : public OutputAllocator {
   void set_live(int index, bool live) {
     if (live_[index] == live) return;
     live_[index] = live;
-    const size_t bytes = pattern_ ? pattern_->allocations[index].bytes : recorded_[index].bytes;
-    live_bytes_ = live ? live_bytes_ + bytes : live_bytes_ - bytes;
-    peak_ = std::max(peak_, live_bytes_);
+    live_bytes_ = live ? live_bytes_ + bytes_[index] : live_bytes_ - bytes_[index];
   }
 
   void check_limit(size_t bytes) const {
@@ -213,15 +217,15 @@ class RunMemory final : public OutputAllocator {
   int step_ = 0;
   std::vector<Allocation> recorded_;
   std::map<uintptr_t, std::pair<int, size_t>> ranges_;  // live allocations by address
+  std::vector<size_t> bytes_;  // per allocation: the pattern's, then this run's heap ones
   std::vector<int> held_;    // slots holding each allocation
   std::vector<bool> live_;
   std::vector<int> holder_;  // allocation held by each slot, -1 for none
   std::vector<int> pinned_;  // held inside sequences: never planned
   const ir::Node* node_ = nullptr;
-  std::vector<const Tensor*> reuse_;
+  std::vector<std::vector<const Tensor*>> reuse_;
   size_t limit_;
   size_t live_bytes_ = 0;  // tracked allocations alive now
-  size_t peak_ = 0;        // most live bytes (plus a step's scratch) so far
 };
 
 double now_us() {
@@ -352,19 +356,16 @@ void Plan::plan_in_place() {
   std::vector<bool> excluded(num_slots_, false);  // graph inputs; constants, captures, outputs never die
   for (int s : input_slots_) excluded[s] = true;
   for (Step& step : steps_) {
-    step.in_place.assign(step.outputs.size(), -1);
-    std::vector<bool> taken(step.inputs.size(), false);
+    step.in_place.assign(step.outputs.size(), {});
     for (size_t o = 0; o < step.outputs.size(); ++o) {
       if (step.outputs[o] < 0) continue;
-      for (size_t i = 0; i < step.inputs.size() && step.in_place[o] < 0; ++i) {
+      for (size_t i = 0; i < step.inputs.size(); ++i) {
         const int s = step.inputs[i];
-        if (s < 0 || taken[i] || excluded[s] || !step.kernel->in_place(o, i)) continue;
+        if (s < 0 || excluded[s] || !step.kernel->in_place(o, i)) continue;
         const bool dies_here = std::count(step.release.begin(), step.release.end(), s) == 1;
         const bool read_once = std::count(step.inputs.begin(), step.inputs.end(), s) == 1 &&
                                std::count(step.captured.begin(), step.captured.end(), s) == 0;
-        if (!dies_here || !read_once) continue;
-        step.in_place[o] = static_cast<int>(i);
-        taken[i] = true;
+        if (dies_here && read_once) step.in_place[o].push_back(static_cast<int>(i));
       }
     }
   }
@@ -431,10 +432,6 @@ std::vector<Value> Plan::run(std::vector<Value> inputs, const std::vector<const 
   for (size_t i = 0; i < inputs.size(); ++i) validate_input(i, inputs[i]);
   const std::vector<int64_t> signature = shape_signature(inputs, captured);
   auto pattern = patterns_->find(signature);
-  if (pattern && memory_limit_ && pattern->peak_bytes > memory_limit_)
-    fail(ErrorCode::kRuntime, "graph '", graph_.name, "' needs ", pattern->peak_bytes,
-         " bytes for these input shapes (its memory plan), over the memory limit of ", memory_limit_,
-         " bytes (Config::memory_limit)");
   RunMemory memory(pattern, *arenas_, num_slots_, memory_limit_);
 
   std::vector<Value> slots(num_slots_);
@@ -458,12 +455,10 @@ std::vector<Value> Plan::run(std::vector<Value> inputs, const std::vector<const 
   std::vector<Value> outputs;
   for (size_t index = 0; index < steps_.size(); ++index) {
     const Step& step = steps_[index];
-    std::vector<const Tensor*> reuse(step.outputs.size(), nullptr);
+    std::vector<std::vector<const Tensor*>> reuse(step.in_place.size());
     for (size_t o = 0; o < step.in_place.size(); ++o)
-      if (step.in_place[o] >= 0) {
-        const Value* v = view[step.inputs[step.in_place[o]]];
-        if (v && v->is_tensor()) reuse[o] = &v->tensor;
-      }
+      for (int i : step.in_place[o])
+        if (const Value* v = view[step.inputs[i]]; v && v->is_tensor()) reuse[o].push_back(&v->tensor);
     memory.begin_step(static_cast<int>(index), *step.node, std::move(reuse));
     std::vector<const Value*> in(step.inputs.size(), nullptr);
     for (size_t i = 0; i < step.inputs.size(); ++i)

@@ -78,7 +78,7 @@ class Plan {
     std::vector<int> outputs;   // slot per node output, -1 when unused
     std::vector<int> captured;  // slots the node's subgraphs capture
     std::vector<int> release;   // slots whose last reader is this step
-    std::vector<int> in_place;  // per output: the input whose buffer it may take, -1: none
+    std::vector<std::vector<int>> in_place;  // per output: inputs whose buffer it may take (checked at run time)
   };
 
   Plan() = default;

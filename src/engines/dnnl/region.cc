@@ -403,6 +403,7 @@ void RegionKernel::compute(KernelContext& ctx) const {
   const std::shared_ptr<const Exec> exec = exec_for(inputs);
 
   std::vector<void*> pointers(exec->buffers.size(), nullptr);
+  ctx.reserve_scratch(exec->arena_bytes);  // counts against Config::memory_limit
   char* arena = static_cast<char*>(t_arena.reserve(exec->arena_bytes));
   for (size_t b = 0; b < exec->buffers.size(); ++b) {
     const Buffer& buffer = exec->buffers[b];
