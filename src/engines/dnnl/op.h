@@ -67,6 +67,12 @@ class OpBuilder {
   // `with_post_ops` (ops that take them: conv, matmul, gemm): the op's own
   // activation `own` (com.skiff fused ops), then the region's fused chain.
   virtual dnnl::primitive_attr attr(bool with_post_ops, const EltwiseChain& own = {}) = 0;
+  // The primitive writes `times` copies of the node's output channels side
+  // by side (channel t * C + c of its output is channel c of the node's),
+  // which a later step rearranges: per-channel post-op operands are tiled
+  // to match, and post_ops_fit refuses operands that vary along other dims
+  // (and a residual sum). Call before post_ops_fit and attr.
+  virtual void tile_post_op_channels(int64_t times) = 0;
   // False when the fused chain cannot be applied to an output of `shape`
   // (the region then builds the chain's nodes one by one), or has binary
   // post-ops and the primitive has no fast path for them (`binary_ok`).
