@@ -100,6 +100,7 @@ class Builder final : public OpBuilder {
     return true;
   }
   void tile_post_op_channels(int64_t times) override { tile_ = times; }
+  bool output_accumulates() const override { return !own_sum_.empty() || (chain_active_ && !residual().empty()); }
   Arg alias(Arg view, const md& desc) override {
     SKIFF_ASSERT(desc.get_size() == exec_->views[view].desc.get_size());
     return add_view(desc, exec_->views[view].buffer);

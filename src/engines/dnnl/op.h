@@ -61,6 +61,10 @@ class OpBuilder {
   // (FusedConv's residual Z); call before post_ops_fit, attr and output.
   // False when the input is a constant.
   virtual bool accumulate_into_output(size_t input) = 0;
+  // True when output 0 starts as a residual the primitive accumulates into
+  // (accumulate_into_output, or a residual Add in the fused chain): the
+  // primitive must then write the output buffer itself.
+  virtual bool output_accumulates() const = 0;
   // A buffer of `desc` alive only during this op's steps.
   virtual Arg temporary(const md& desc) = 0;
   // Attributes for the primitive: user scratchpad, plus post-ops when

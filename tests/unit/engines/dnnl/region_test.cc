@@ -85,5 +85,23 @@ TEST(DnnlRegion, ConvTransposeWhoseOutputIsAlsoReadElsewhere) {
   expect_dnnl_matches_native(b.model);
 }
 
+// 3x3 convolutions large enough for the Winograd form, with a bias and a
+// ReLU fused, then one whose chain adds a residual (direct form: the
+// residual is accumulated into the output buffer).
+TEST(DnnlRegion, WinogradConvolutionsMatchReference) {
+  ModelBuilder b;
+  const std::vector<int64_t> pads{1, 1, 1, 1};
+  b.input("x", {1, 32, 64, 64})
+      .weight("w1", random_tensor({24, 32, 3, 3}, 1))
+      .weight("b1", random_tensor({24}, 2))
+      .weight("w2", random_tensor({24, 24, 3, 3}, 3))
+      .node("Conv", {"x", "w1", "b1"}, {"c1"}, {make_attr("pads", pads)})
+      .node("Relu", {"c1"}, {"r1"})
+      .node("Conv", {"r1", "w2"}, {"c2"}, {make_attr("pads", pads)})
+      .node("Add", {"c2", "r1"}, {"y"})
+      .output("y");
+  expect_dnnl_matches_native(b.model);
+}
+
 }  // namespace
 }  // namespace skiff::testing
