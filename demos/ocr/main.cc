@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <skiff/skiff.h>
 
 #include "detector.h"
@@ -288,6 +290,14 @@ int run(const Options& o_in) {
 }  // namespace skiff_ocr
 
 int main(int argc, char** argv) {
+  // OpenMP threads sleep while they wait, as in the skiff CLI (tools/main.cc
+  // says why): libgomp reads OMP_WAIT_POLICY when it loads, hence the
+  // restart. Spinning made the detector 2-10x slower at 2 threads on a busy
+  // machine (1x3x224x576: 12-15 ms fastest, 43-116 ms median, against 8 ms
+  // and 8-26 ms passive) -- the 1.64x against ONNX Runtime that
+  // docs/performance.md once showed.
+  if (!std::getenv("OMP_WAIT_POLICY") && setenv("OMP_WAIT_POLICY", "passive", 1) == 0)
+    execv("/proc/self/exe", argv);  // on failure, go on spinning
   const skiff_ocr::Options options = skiff_ocr::parse(argc, argv);
   try {
     return skiff_ocr::run(options);
