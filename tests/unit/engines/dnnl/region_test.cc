@@ -103,5 +103,23 @@ TEST(DnnlRegion, WinogradConvolutionsMatchReference) {
   expect_dnnl_matches_native(b.model);
 }
 
+// FPN top-down path: Resize (nearest, 2x) with the lateral Add fused into
+// it, once where the lateral is read again (so it is not overwritten).
+TEST(DnnlRegion, ResizeWithTheAddAfterItFused) {
+  ModelBuilder b;
+  b.input("top", {1, 8, 5, 6})
+      .input("lateral", {1, 8, 10, 12})
+      .weight("scales", make<float>({4}, {1, 1, 2, 2}))
+      .weight("w", random_tensor({8, 8, 1, 1}, 1))
+      .node("Resize", {"top", "", "scales"}, {"up"}, {make_attr("mode", "nearest")})
+      .node("Add", {"up", "lateral"}, {"sum"})
+      .node("Relu", {"sum"}, {"y"})
+      .node("Conv", {"lateral", "w"}, {"c"})
+      .node("Resize", {"y", "", "scales"}, {"up2"}, {make_attr("mode", "nearest")})
+      .output("up2")
+      .output("c");
+  expect_dnnl_matches_native(b.model);
+}
+
 }  // namespace
 }  // namespace skiff::testing
