@@ -7,21 +7,10 @@
 namespace skiff::testing {
 namespace {
 
-std::vector<Tensor> run_dnnl(const ir::Model& model, const std::vector<Tensor>& inputs) {
-  runtime::PlanOptions options;
-  options.engines = {"dnnl", "native"};
-  auto plan = runtime::Plan::compile(model.graph, model.opsets, options);
-  std::vector<Value> values;
-  for (const auto& t : inputs) values.emplace_back(t);
-  std::vector<Tensor> out;
-  for (auto& v : plan->run(values)) out.push_back(v.tensor);
-  return out;
-}
-
 void expect_dnnl_matches_native(const ir::Model& model, double rtol = 1e-4, double atol = 1e-4) {
   const auto inputs = random_inputs(model);
   const auto expected = run_model(model, inputs);
-  const auto actual = run_dnnl(model, inputs);
+  const auto actual = run_model(model, inputs, {"dnnl", "native"});
   ASSERT_EQ(expected.size(), actual.size());
   for (size_t i = 0; i < expected.size(); ++i) expect_close(expected[i], actual[i], rtol, atol);
 }
