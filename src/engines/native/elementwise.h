@@ -10,6 +10,10 @@
 //
 // An op with attributes takes them in a constructor from `const KernelInfo&`
 // (and validates them there); an op whose output is bool sets kBoolOutput.
+// An op with a vectorized float form names it (vec_kernels.h), and float
+// inputs then run through vec_kernels().unary instead of operator():
+//
+//   VecUnaryOp vec() const { return {VecUnary::kSigmoid}; }
 #pragma once
 
 #include <cstdint>
@@ -19,6 +23,7 @@
 #include "core/dispatch.h"
 #include "core/parallel.h"
 #include "engines/kernel.h"
+#include "engines/native/vec_kernels.h"
 
 namespace skiff {
 
@@ -123,6 +128,15 @@ class UnaryKernel final : public Kernel {
         [&](auto tag) {
           using T = typename decltype(tag)::type;
           using Out = std::conditional_t<Op::kBoolOutput, bool, T>;
+          if constexpr (std::is_same_v<T, float> && requires(const Op& o) { o.vec(); }) {
+            const float* in = x.data<float>();
+            float* out = y.data<float>();
+            const VecUnaryOp vec = op_.vec();
+            parallel_for(x.numel(), vec_unary_cost(vec.kind), [&](int64_t begin, int64_t end) {
+              vec_kernels().unary(vec, in + begin, out + begin, end - begin);
+            });
+            return;
+          }
           map_elements(
               x.data<T>(), y.data<Out>(), x.numel(), [this](T v) { return op_(v); }, Op::kCost);
         },

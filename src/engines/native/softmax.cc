@@ -13,6 +13,7 @@
 #include "core/dispatch.h"
 #include "core/parallel.h"
 #include "engines/kernel.h"
+#include "engines/native/vec_kernels.h"
 
 namespace skiff {
 namespace {
@@ -101,6 +102,18 @@ class SoftmaxKernel final : public Kernel {
       using T = typename decltype(tag)::type;
       const T* in = x.data<T>();
       T* out = y.data<T>();
+      if constexpr (std::is_same_v<T, float> && kKind != SoftmaxKind::kHardmax) {
+        // Vectorized exp: ~2 ns per element instead of ~8 (scalar libm).
+        const VecSoftmax kind =
+            kKind == SoftmaxKind::kSoftmax ? VecSoftmax::kSoftmax : VecSoftmax::kLogSoftmax;
+        const VecKernels& vec = vec_kernels();
+        parallel_for(outer, n * inner * 2, [&](int64_t begin, int64_t end) {
+          std::vector<float> scratch(static_cast<size_t>(2 * inner));
+          for (int64_t o = begin; o < end; ++o)
+            vec.softmax(kind, in + o * n * inner, out + o * n * inner, n, inner, scratch.data());
+        });
+        return;
+      }
       parallel_for(outer, n * inner * 8, [&](int64_t begin, int64_t end) {
         std::vector<Acc<T>> scratch(static_cast<size_t>(2 * inner));
         for (int64_t o = begin; o < end; ++o)
@@ -128,6 +141,14 @@ using LogSoftmaxOp = SoftmaxKernel<SoftmaxKind::kLogSoftmax>;
 using HardmaxOp = SoftmaxKernel<SoftmaxKind::kHardmax>;
 
 }  // namespace
+
+// The portable VecKernels::softmax: the reference block.
+void scalar::softmax(VecSoftmax kind, const float* x, float* y, int64_t n, int64_t inner,
+                     float* scratch) {
+  softmax_block<float>(kind == VecSoftmax::kSoftmax ? SoftmaxKind::kSoftmax
+                                                    : SoftmaxKind::kLogSoftmax,
+                       x, y, n, inner, scratch, scratch + inner);
+}
 
 // 1-12: 2-D coercion at `axis` (11: negative axis); 13: single axis, default
 // -1, bfloat16.

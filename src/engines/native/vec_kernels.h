@@ -1,0 +1,85 @@
+// Float kernels with one implementation per instruction set: the portable
+// one (scalar C++, compiled for the x86-64-v2 baseline) lives in the op
+// family's file, the AVX2+FMA one in <family>_avx2.cc. The op kernels call
+// them through the pointers `vec_kernels()` returns, chosen once per process
+// by kernel_isa() (core/cpu.h; SKIFF_ISA=scalar forces the portable set);
+// tests reach every set through vec_kernels_for().
+//
+// All functions take contiguous float arrays of n >= 0 elements, may be
+// called concurrently, and do not throw.
+#pragma once
+
+#include <cstdint>
+
+#include "core/cpu.h"
+
+namespace skiff {
+
+// Unary float maps, with their parameters: LeakyRelu alpha; Clip lo = alpha,
+// hi = beta; HardSigmoid alpha * x + beta.
+enum class VecUnary { kRelu, kLeakyRelu, kClip, kExp, kSigmoid, kTanh, kErf, kGelu, kGeluTanh,
+                      kHardSigmoid, kHardSwish };
+struct VecUnaryOp {
+  VecUnary kind;
+  float alpha = 0, beta = 0;
+};
+
+// Rough nanoseconds per element of the vectorized map, for parallel_for:
+// the polynomial functions cost a few times a plain min/max.
+constexpr int64_t vec_unary_cost(VecUnary op) {
+  return op == VecUnary::kErf || op == VecUnary::kGelu || op == VecUnary::kGeluTanh ? 3
+         : op == VecUnary::kExp || op == VecUnary::kSigmoid || op == VecUnary::kTanh ? 2
+                                                                                      : 1;
+}
+
+enum class VecBinary { kAdd, kSub, kMul, kDiv };
+
+// Folds for reductions; NaN propagates through kMax and kMin (numpy).
+enum class VecReduce { kSum, kSumSquare, kMax, kMin };
+
+// softmax's kinds (Hardmax stays in softmax.cc's reference loop).
+enum class VecSoftmax { kSoftmax, kLogSoftmax };
+
+struct VecKernels {
+  // y[i] = op(x[i]).
+  void (*unary)(const VecUnaryOp& op, const float* x, float* y, int64_t n);
+  // y[i] = op(a[i * step_a], b[i * step_b]); a step is 0 (repeat element 0)
+  // or 1. Same-shape, scalar, per-channel and row broadcasts all reduce to
+  // runs of this (BroadcastPlan).
+  void (*binary)(VecBinary op, const float* a, int64_t step_a, const float* b, int64_t step_b,
+                 float* y, int64_t n);
+  // Softmax or LogSoftmax of one [n, inner] block along n, for each of the
+  // `inner` contiguous lanes; `scratch` holds 2 * inner floats.
+  void (*softmax)(VecSoftmax kind, const float* x, float* y, int64_t n, int64_t inner,
+                  float* scratch);
+  // The fold of x[0, n) (a reduction over the innermost axis); 0 for kSum and
+  // kSumSquare, -inf for kMax and +inf for kMin when n = 0.
+  float (*reduce)(VecReduce kind, const float* x, int64_t n);
+  // acc[i] = fold(acc[i], x[i]) (a reduction over an outer axis).
+  void (*accumulate)(VecReduce kind, float* acc, const float* x, int64_t n);
+};
+
+// The set for the process's kernel_isa().
+const VecKernels& vec_kernels();
+// The set for `isa` (which the CPU must support).
+const VecKernels& vec_kernels_for(CpuIsa isa);
+
+// The per-ISA sets, defined by the family files (vec_kernels.cc assembles them).
+namespace scalar {
+void unary(const VecUnaryOp& op, const float* x, float* y, int64_t n);
+void binary(VecBinary op, const float* a, int64_t step_a, const float* b, int64_t step_b,
+            float* y, int64_t n);
+void softmax(VecSoftmax kind, const float* x, float* y, int64_t n, int64_t inner, float* scratch);
+float reduce(VecReduce kind, const float* x, int64_t n);
+void accumulate(VecReduce kind, float* acc, const float* x, int64_t n);
+}  // namespace scalar
+namespace avx2 {
+void unary(const VecUnaryOp& op, const float* x, float* y, int64_t n);
+void binary(VecBinary op, const float* a, int64_t step_a, const float* b, int64_t step_b,
+            float* y, int64_t n);
+void softmax(VecSoftmax kind, const float* x, float* y, int64_t n, int64_t inner, float* scratch);
+float reduce(VecReduce kind, const float* x, int64_t n);
+void accumulate(VecReduce kind, float* acc, const float* x, int64_t n);
+}  // namespace avx2
+
+}  // namespace skiff
