@@ -353,6 +353,7 @@ void scalar::unary(const VecUnaryOp& op, const float* x, float* y, int64_t n) {
       });
     case VecUnary::kExp: return each([](float v) { return std::exp(v); });
     case VecUnary::kSigmoid: return each(SigmoidOp{});
+    case VecUnary::kSilu: return each([](float v) { return v * sigmoid(v); });
     case VecUnary::kTanh: return each([](float v) { return std::tanh(v); });
     case VecUnary::kErf: return each([](float v) { return std::erf(v); });
     case VecUnary::kGelu: return each([](float v) { return gelu(v, false); });

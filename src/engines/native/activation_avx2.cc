@@ -28,6 +28,8 @@ void unary(const VecUnaryOp& op, const float* x, float* y, int64_t n) {
       return map(x, y, n, [](__m256 v) { return exp(v); });
     case VecUnary::kSigmoid:
       return map(x, y, n, [](__m256 v) { return sigmoid(v); });
+    case VecUnary::kSilu:
+      return map(x, y, n, [](__m256 v) { return _mm256_mul_ps(v, sigmoid(v)); });
     case VecUnary::kTanh:
       return map(x, y, n, [](__m256 v) { return tanh(v); });
     case VecUnary::kErf:

@@ -17,8 +17,9 @@ namespace skiff {
 
 // Unary float maps, with their parameters: LeakyRelu alpha; Clip lo = alpha,
 // hi = beta; HardSigmoid alpha * x + beta.
-enum class VecUnary { kRelu, kLeakyRelu, kClip, kExp, kSigmoid, kTanh, kErf, kGelu, kGeluTanh,
-                      kHardSigmoid, kHardSwish };
+// kSilu is x * sigmoid(x) (FusedConv's activation).
+enum class VecUnary { kRelu, kLeakyRelu, kClip, kExp, kSigmoid, kSilu, kTanh, kErf, kGelu,
+                      kGeluTanh, kHardSigmoid, kHardSwish };
 struct VecUnaryOp {
   VecUnary kind;
   float alpha = 0, beta = 0;
@@ -28,8 +29,10 @@ struct VecUnaryOp {
 // the polynomial functions cost a few times a plain min/max.
 constexpr int64_t vec_unary_cost(VecUnary op) {
   return op == VecUnary::kErf || op == VecUnary::kGelu || op == VecUnary::kGeluTanh ? 3
-         : op == VecUnary::kExp || op == VecUnary::kSigmoid || op == VecUnary::kTanh ? 2
-                                                                                      : 1;
+         : op == VecUnary::kExp || op == VecUnary::kSigmoid || op == VecUnary::kSilu ||
+                 op == VecUnary::kTanh
+             ? 2
+             : 1;
 }
 
 enum class VecBinary { kAdd, kSub, kMul, kDiv };

@@ -76,6 +76,7 @@ double gelu_tanh(double x) {
 const UnaryCase kUnaryCases[] = {
     {VecUnary::kExp, [](double x) { return std::exp(x); }, 3e-7, 1e-38},
     {VecUnary::kSigmoid, [](double x) { return 1 / (1 + std::exp(-x)); }, 5e-7, 1e-38},
+    {VecUnary::kSilu, [](double x) { return x / (1 + std::exp(-x)); }, 5e-7, 1e-38},
     {VecUnary::kTanh, [](double x) { return std::tanh(x); }, 5e-7, 1e-38},
     {VecUnary::kErf, [](double x) { return std::erf(x); }, 3e-7, 2e-7},
     {VecUnary::kGelu, gelu, 5e-7, 5e-7},
@@ -110,7 +111,8 @@ TEST(VecKernels, TranscendentalsStayWithinDocumentedError) {
 TEST(VecKernels, EveryUnarySetMatchesThePortableOneOnAwkwardSizes) {
   const std::vector<VecUnaryOp> ops = {
       {VecUnary::kRelu},           {VecUnary::kLeakyRelu, 0.1f}, {VecUnary::kClip, -0.5f, 0.75f},
-      {VecUnary::kExp},            {VecUnary::kSigmoid},         {VecUnary::kTanh},
+      {VecUnary::kExp},            {VecUnary::kSigmoid},         {VecUnary::kSilu},
+      {VecUnary::kTanh},
       {VecUnary::kErf},            {VecUnary::kGelu},            {VecUnary::kGeluTanh},
       {VecUnary::kHardSigmoid, 0.2f, 0.5f}, {VecUnary::kHardSwish}};
   for (int64_t n : kSizes) {
