@@ -63,7 +63,7 @@ void broadcast_binary_vec(VecBinary op, const BroadcastPlan& plan, const float* 
                           float* out) {
   const int64_t step_a = plan.inner_step(0), step_b = plan.inner_step(1);
   const VecKernels& vec = vec_kernels();
-  parallel_for(plan.numel(), 1, [&](int64_t begin, int64_t end) {
+  vec_parallel_for(plan.numel(), kVecCheapBlockCost, [&](int64_t begin, int64_t end) {
     plan.for_each_run(begin, end, [&](int64_t o, const int64_t* in, int64_t len) {
       vec.binary(op, a + in[0], step_a, b + in[1], step_b, out + o, len);
     });

@@ -16,6 +16,7 @@
 //   VecUnaryOp vec() const { return {VecUnary::kSigmoid}; }
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
@@ -90,6 +91,22 @@ void map_elements(const I* in, O* out, int64_t n, F&& f, int64_t cost = 1) {
   });
 }
 
+// parallel_for for vectorized loops: f(begin, end) on element ranges made
+// of whole kVecBlock blocks, `block_cost` nanoseconds each (vec_kernels.h).
+template <class F>
+void vec_parallel_for(int64_t n, int64_t block_cost, F&& f) {
+  parallel_for((n + kVecBlock - 1) / kVecBlock, block_cost, [&](int64_t begin, int64_t end) {
+    f(begin * kVecBlock, std::min(n, end * kVecBlock));
+  });
+}
+
+// out[i] = op(x[i]) through vec_kernels().unary, in parallel.
+inline void vec_map(const VecUnaryOp& op, const float* x, float* y, int64_t n) {
+  vec_parallel_for(n, vec_unary_block_cost(op.kind), [&](int64_t begin, int64_t end) {
+    vec_kernels().unary(op, x + begin, y + begin, end - begin);
+  });
+}
+
 // Defaults for UnaryKernel ops.
 struct UnaryOp {
   static constexpr bool kBoolOutput = false;  // output is bool (IsNaN, IsInf)
@@ -129,12 +146,7 @@ class UnaryKernel final : public Kernel {
           using T = typename decltype(tag)::type;
           using Out = std::conditional_t<Op::kBoolOutput, bool, T>;
           if constexpr (std::is_same_v<T, float> && requires(const Op& o) { o.vec(); }) {
-            const float* in = x.data<float>();
-            float* out = y.data<float>();
-            const VecUnaryOp vec = op_.vec();
-            parallel_for(x.numel(), vec_unary_cost(vec.kind), [&](int64_t begin, int64_t end) {
-              vec_kernels().unary(vec, in + begin, out + begin, end - begin);
-            });
+            vec_map(op_.vec(), x.data<float>(), y.data<float>(), x.numel());
             return;
           }
           map_elements(

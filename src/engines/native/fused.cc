@@ -13,7 +13,7 @@
 #include "core/dispatch.h"
 #include "core/parallel.h"
 #include "engines/kernel.h"
-#include "engines/native/vec_kernels.h"
+#include "engines/native/elementwise.h"
 #include "engines/native/gemm.h"
 
 namespace skiff {
@@ -55,10 +55,7 @@ class Activation {
   // In place, through the vectorized kernels (vec_kernels.h).
   void apply(float* y, int64_t n) const {
     if (kind_ == Kind::kNone) return;
-    const VecUnaryOp op = vec_op();
-    parallel_for(n, vec_unary_cost(op.kind), [&](int64_t b, int64_t e) {
-      vec_kernels().unary(op, y + b, y + b, e - b);
-    });
+    vec_map(vec_op(), y, y, n);
   }
 
  private:
@@ -325,7 +322,7 @@ class AttentionKernel final : public Kernel {
  private:
   static void softmax_row(float* s, int64_t n) {
     float scratch[2];
-    vec_kernels().softmax(VecSoftmax::kSoftmax, s, s, n, 1, scratch);
+    vec_kernels().softmax(VecSoftmax::kSoftmax, s, s, n, 1, 1, scratch);
   }
 
   bool has_scale_;

@@ -25,14 +25,19 @@ struct VecUnaryOp {
   float alpha = 0, beta = 0;
 };
 
-// Rough nanoseconds per element of the vectorized map, for parallel_for:
-// the polynomial functions cost a few times a plain min/max.
-constexpr int64_t vec_unary_cost(VecUnary op) {
-  return op == VecUnary::kErf || op == VecUnary::kGelu || op == VecUnary::kGeluTanh ? 3
-         : op == VecUnary::kExp || op == VecUnary::kSigmoid || op == VecUnary::kSilu ||
-                 op == VecUnary::kTanh
-             ? 2
-             : 1;
+// Vectorized loops cost well under parallel_for's unit of 1 ns an element,
+// so their work is split in blocks of kVecBlock elements (vec_parallel_for in
+// elementwise.h) with costs per block, measured on one core (AVX2; the
+// portable set is slower, so it parallelizes no later than it should):
+// Add/Mul/Relu-like maps ~100 ns per 1024 elements in cache, exp/sigmoid/
+// tanh/erf-based ones ~400.
+constexpr int64_t kVecBlock = 1024;
+constexpr int64_t kVecCheapBlockCost = 100;
+constexpr int64_t vec_unary_block_cost(VecUnary op) {
+  return op == VecUnary::kRelu || op == VecUnary::kLeakyRelu || op == VecUnary::kClip ||
+                 op == VecUnary::kHardSigmoid || op == VecUnary::kHardSwish
+             ? kVecCheapBlockCost
+             : 400;
 }
 
 enum class VecBinary { kAdd, kSub, kMul, kDiv };
@@ -51,10 +56,11 @@ struct VecKernels {
   // runs of this (BroadcastPlan).
   void (*binary)(VecBinary op, const float* a, int64_t step_a, const float* b, int64_t step_b,
                  float* y, int64_t n);
-  // Softmax or LogSoftmax of one [n, inner] block along n, for each of the
-  // `inner` contiguous lanes; `scratch` holds 2 * inner floats.
+  // Softmax or LogSoftmax along n of columns [0, width) of an [n, inner]
+  // block (rows `inner` floats apart; width <= inner); `scratch` holds
+  // 2 * width floats. x may equal y.
   void (*softmax)(VecSoftmax kind, const float* x, float* y, int64_t n, int64_t inner,
-                  float* scratch);
+                  int64_t width, float* scratch);
   // The fold of x[0, n) (a reduction over the innermost axis); 0 for kSum and
   // kSumSquare, -inf for kMax and +inf for kMin when n = 0.
   float (*reduce)(VecReduce kind, const float* x, int64_t n);
@@ -72,7 +78,8 @@ namespace scalar {
 void unary(const VecUnaryOp& op, const float* x, float* y, int64_t n);
 void binary(VecBinary op, const float* a, int64_t step_a, const float* b, int64_t step_b,
             float* y, int64_t n);
-void softmax(VecSoftmax kind, const float* x, float* y, int64_t n, int64_t inner, float* scratch);
+void softmax(VecSoftmax kind, const float* x, float* y, int64_t n, int64_t inner, int64_t width,
+             float* scratch);
 float reduce(VecReduce kind, const float* x, int64_t n);
 void accumulate(VecReduce kind, float* acc, const float* x, int64_t n);
 }  // namespace scalar
@@ -80,7 +87,8 @@ namespace avx2 {
 void unary(const VecUnaryOp& op, const float* x, float* y, int64_t n);
 void binary(VecBinary op, const float* a, int64_t step_a, const float* b, int64_t step_b,
             float* y, int64_t n);
-void softmax(VecSoftmax kind, const float* x, float* y, int64_t n, int64_t inner, float* scratch);
+void softmax(VecSoftmax kind, const float* x, float* y, int64_t n, int64_t inner, int64_t width,
+             float* scratch);
 float reduce(VecReduce kind, const float* x, int64_t n);
 void accumulate(VecReduce kind, float* acc, const float* x, int64_t n);
 }  // namespace avx2

@@ -166,7 +166,7 @@ TEST(VecKernels, BinaryRunsAreExactForEveryStepPattern) {
 TEST(VecKernels, SoftmaxBlocksMatchThePortableOneOnEveryLayout) {
   for (VecSoftmax kind : {VecSoftmax::kSoftmax, VecSoftmax::kLogSoftmax})
     for (int64_t n : {1, 7, 8, 9, 33})
-      for (int64_t inner : {1, 3, 8, 9, 17}) {
+      for (int64_t inner : {1, 3, 8, 9, 17, 100}) {
         const int64_t size = n * inner;
         const Tensor t = testing::random_tensor({size + 1}, static_cast<uint32_t>(size), -8, 8);
         std::vector<float> x(t.data<float>(), t.data<float>() + size + 1);
@@ -177,10 +177,10 @@ TEST(VecKernels, SoftmaxBlocksMatchThePortableOneOnEveryLayout) {
         std::vector<float> scratch(static_cast<size_t>(2 * inner));
         Guarded expected(size);
         vec_kernels_for(CpuIsa::kScalar)
-            .softmax(kind, x.data() + 1, expected.begin(), n, inner, scratch.data());
+            .softmax(kind, x.data() + 1, expected.begin(), n, inner, inner, scratch.data());
         for (CpuIsa isa : isas()) {
           Guarded y(size);
-          vec_kernels_for(isa).softmax(kind, x.data() + 1, y.begin(), n, inner, scratch.data());
+          vec_kernels_for(isa).softmax(kind, x.data() + 1, y.begin(), n, inner, inner, scratch.data());
           ASSERT_TRUE(y.intact()) << isa_name(isa);
           for (int64_t i = 0; i < size; ++i) {
             const float e = expected.begin()[i], v = y.begin()[i];
@@ -285,23 +285,48 @@ TEST(VecKernels, BinaryOpsBroadcastOnEveryAxisAtAwkwardSizes) {
   }
 }
 
+// Axis 0 and 1 have inner sizes above the 1024-column work items of the
+// vectorized path (5500 and 1100 columns: whole tiles and a tail).
 TEST(VecKernels, SoftmaxOnEveryAxisSumsToOne) {
-  const Tensor x = testing::random_tensor({3, 9, 17}, 5, -10, 10);
+  const int64_t dims[3] = {2, 5, 1100};
+  const Tensor x = testing::random_tensor({dims[0], dims[1], dims[2]}, 5, -10, 10);
   for (int64_t axis : {0, 1, 2}) {
     const Tensor y = testing::run_op(testing::OpSpec("Softmax").attr("axis", axis), {x})[0];
-    const int64_t dims[3] = {3, 9, 17};
-    const int64_t stride = axis == 0 ? 9 * 17 : axis == 1 ? 17 : 1;
+    const int64_t stride = axis == 0 ? dims[1] * dims[2] : axis == 1 ? dims[2] : 1;
     for (int64_t i = 0; i < x.numel(); ++i) {
       if ((i / stride) % dims[axis] != 0) continue;  // first element of a lane
       double sum = 0, expected_first = 0, max = -1e30;
-      for (int64_t j = 0; j < dims[axis]; ++j) max = std::max<double>(max, x.data<float>()[i + j * stride]);
+      for (int64_t j = 0; j < dims[axis]; ++j)
+        max = std::max<double>(max, x.data<float>()[i + j * stride]);
       for (int64_t j = 0; j < dims[axis]; ++j) {
         sum += y.data<float>()[i + j * stride];
         expected_first += std::exp(x.data<float>()[i + j * stride] - max);
       }
-      EXPECT_NEAR(sum, 1.0, 1e-5);
-      EXPECT_NEAR(y.data<float>()[i], std::exp(x.data<float>()[i] - max) / expected_first, 1e-6);
+      ASSERT_NEAR(sum, 1.0, 1e-5) << "axis " << axis << " at " << i;
+      ASSERT_NEAR(y.data<float>()[i], std::exp(x.data<float>()[i] - max) / expected_first, 1e-6);
     }
+  }
+}
+
+TEST(VecKernels, SoftmaxColumnSubsetLeavesOtherColumnsAlone) {
+  const int64_t n = 5, inner = 21, width = 13;
+  const Tensor t = testing::random_tensor({n * inner}, 9, -4, 4);
+  const float* x = t.data<float>();
+  std::vector<float> scratch(2 * inner);
+  std::vector<float> full(static_cast<size_t>(n * inner));
+  vec_kernels_for(CpuIsa::kScalar).softmax(VecSoftmax::kSoftmax, x, full.data(), n, inner, inner,
+                                           scratch.data());
+  for (CpuIsa isa : isas()) {
+    std::vector<float> y(static_cast<size_t>(n * inner), 7.0f);
+    vec_kernels_for(isa).softmax(VecSoftmax::kSoftmax, x, y.data(), n, inner, width, scratch.data());
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t k = 0; k < inner; ++k) {
+        const size_t i = static_cast<size_t>(j * inner + k);
+        if (k < width)
+          EXPECT_NEAR(y[i], full[i], 1e-6f) << isa_name(isa) << " row " << j << " column " << k;
+        else
+          EXPECT_EQ(y[i], 7.0f) << isa_name(isa) << " row " << j << " column " << k;
+      }
   }
 }
 
