@@ -48,24 +48,31 @@ enum class VecReduce { kSum, kSumSquare, kMax, kMin };
 // softmax's kinds (Hardmax stays in softmax.cc's reference loop).
 enum class VecSoftmax { kSoftmax, kLogSoftmax };
 
+// The kernels' signatures, shared by the table and the per-ISA declarations.
+// y[i] = op(x[i]). x may equal y.
+using VecUnaryFn = void(const VecUnaryOp& op, const float* x, float* y, int64_t n);
+// y[i] = op(a[i * step_a], b[i * step_b]); a step is 0 (repeat element 0) or
+// 1. Same-shape, scalar, per-channel and row broadcasts all reduce to runs of
+// this (BroadcastPlan). y may equal a stepping operand.
+using VecBinaryFn = void(VecBinary op, const float* a, int64_t step_a, const float* b,
+                         int64_t step_b, float* y, int64_t n);
+// Softmax or LogSoftmax along n of columns [0, width) of an [n, inner] block
+// (rows `inner` floats apart; width <= inner); `scratch` holds 2 * width
+// floats. x may equal y.
+using VecSoftmaxFn = void(VecSoftmax kind, const float* x, float* y, int64_t n, int64_t inner,
+                          int64_t width, float* scratch);
+// The fold of x[0, n) (a reduction over the innermost axis); 0 for kSum and
+// kSumSquare, -inf for kMax and +inf for kMin when n = 0.
+using VecReduceFn = float(VecReduce kind, const float* x, int64_t n);
+// acc[i] = fold(acc[i], x[i]) (a reduction over an outer axis).
+using VecAccumulateFn = void(VecReduce kind, float* acc, const float* x, int64_t n);
+
 struct VecKernels {
-  // y[i] = op(x[i]).
-  void (*unary)(const VecUnaryOp& op, const float* x, float* y, int64_t n);
-  // y[i] = op(a[i * step_a], b[i * step_b]); a step is 0 (repeat element 0)
-  // or 1. Same-shape, scalar, per-channel and row broadcasts all reduce to
-  // runs of this (BroadcastPlan).
-  void (*binary)(VecBinary op, const float* a, int64_t step_a, const float* b, int64_t step_b,
-                 float* y, int64_t n);
-  // Softmax or LogSoftmax along n of columns [0, width) of an [n, inner]
-  // block (rows `inner` floats apart; width <= inner); `scratch` holds
-  // 2 * width floats. x may equal y.
-  void (*softmax)(VecSoftmax kind, const float* x, float* y, int64_t n, int64_t inner,
-                  int64_t width, float* scratch);
-  // The fold of x[0, n) (a reduction over the innermost axis); 0 for kSum and
-  // kSumSquare, -inf for kMax and +inf for kMin when n = 0.
-  float (*reduce)(VecReduce kind, const float* x, int64_t n);
-  // acc[i] = fold(acc[i], x[i]) (a reduction over an outer axis).
-  void (*accumulate)(VecReduce kind, float* acc, const float* x, int64_t n);
+  VecUnaryFn* unary;
+  VecBinaryFn* binary;
+  VecSoftmaxFn* softmax;
+  VecReduceFn* reduce;
+  VecAccumulateFn* accumulate;
 };
 
 // The set for the process's kernel_isa().
@@ -73,24 +80,22 @@ const VecKernels& vec_kernels();
 // The set for `isa` (which the CPU must support).
 const VecKernels& vec_kernels_for(CpuIsa isa);
 
-// The per-ISA sets, defined by the family files (vec_kernels.cc assembles them).
+// The per-ISA sets, defined by the family files (scalar:: in activation.cc,
+// binary.cc, softmax.cc, reduce.cc; avx2:: in their *_avx2.cc files) and
+// assembled by vec_kernels.cc.
 namespace scalar {
-void unary(const VecUnaryOp& op, const float* x, float* y, int64_t n);
-void binary(VecBinary op, const float* a, int64_t step_a, const float* b, int64_t step_b,
-            float* y, int64_t n);
-void softmax(VecSoftmax kind, const float* x, float* y, int64_t n, int64_t inner, int64_t width,
-             float* scratch);
-float reduce(VecReduce kind, const float* x, int64_t n);
-void accumulate(VecReduce kind, float* acc, const float* x, int64_t n);
+VecUnaryFn unary;
+VecBinaryFn binary;
+VecSoftmaxFn softmax;
+VecReduceFn reduce;
+VecAccumulateFn accumulate;
 }  // namespace scalar
 namespace avx2 {
-void unary(const VecUnaryOp& op, const float* x, float* y, int64_t n);
-void binary(VecBinary op, const float* a, int64_t step_a, const float* b, int64_t step_b,
-            float* y, int64_t n);
-void softmax(VecSoftmax kind, const float* x, float* y, int64_t n, int64_t inner, int64_t width,
-             float* scratch);
-float reduce(VecReduce kind, const float* x, int64_t n);
-void accumulate(VecReduce kind, float* acc, const float* x, int64_t n);
+VecUnaryFn unary;
+VecBinaryFn binary;
+VecSoftmaxFn softmax;
+VecReduceFn reduce;
+VecAccumulateFn accumulate;
 }  // namespace avx2
 
 }  // namespace skiff
