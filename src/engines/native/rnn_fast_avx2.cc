@@ -1,0 +1,168 @@
+// AVX2/FMA steps of the fast LSTM/GRU path (see rnn_fast_step.h). Selected
+// at run time by cpuid; everything here has internal linkage except the
+// step functions, and the pragma comes after the includes so no library
+// inline function is compiled for AVX2 in this file.
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "engines/native/rnn_fast_step.h"
+
+#pragma GCC target("avx2,fma")
+
+namespace skiff::rnn::fast {
+namespace {
+
+constexpr int kHalf = 8;  // floats per register; kUnit = 2 registers
+
+inline __m256 splat(float v) { return _mm256_set1_ps(v); }
+
+// e^x, Cephes' polynomial after reducing by n·ln2 (two-part constant): about
+// 2e-7 relative error on [-87, 88], where 2^n stays a normal float.
+inline __m256 exp8(__m256 x) {
+  x = _mm256_min_ps(_mm256_max_ps(x, splat(-87.0f)), splat(88.0f));
+  const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, splat(1.44269504088896341f)),
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256 r = _mm256_fnmadd_ps(n, splat(0.693359375f), x);
+  r = _mm256_fnmadd_ps(n, splat(-2.12194440e-4f), r);
+  __m256 p = splat(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, splat(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, splat(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, splat(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, splat(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, splat(5.0000001201e-1f));
+  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, splat(1.0f)));
+  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+inline __m256 sigmoid8(__m256 x) {
+  return _mm256_div_ps(splat(1.0f), _mm256_add_ps(splat(1.0f), exp8(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+}
+
+// tanh: Cephes' odd polynomial below |x| = 0.625 (where 1 - 2/(e^2x + 1)
+// would lose relative accuracy to cancellation), that formula above.
+inline __m256 tanh8(__m256 x) {
+  const __m256 sign = _mm256_and_ps(x, splat(-0.0f));
+  const __m256 ax = _mm256_xor_ps(x, sign);
+  const __m256 z = _mm256_mul_ps(x, x);
+  __m256 p = splat(-5.70498872745e-3f);
+  p = _mm256_fmadd_ps(p, z, splat(2.06390887954e-2f));
+  p = _mm256_fmadd_ps(p, z, splat(-5.37397155531e-2f));
+  p = _mm256_fmadd_ps(p, z, splat(1.33314422036e-1f));
+  p = _mm256_fmadd_ps(p, z, splat(-3.33332819422e-1f));
+  const __m256 small = _mm256_fmadd_ps(_mm256_mul_ps(p, z), x, x);
+  const __m256 e = exp8(_mm256_add_ps(ax, ax));
+  const __m256 large = _mm256_sub_ps(splat(1.0f), _mm256_div_ps(splat(2.0f), _mm256_add_ps(e, splat(1.0f))));
+  const __m256 big = _mm256_or_ps(large, sign);
+  return _mm256_blendv_ps(small, big, _mm256_cmp_ps(ax, splat(0.625f), _CMP_GE_OQ));
+}
+
+// acc[g * 2 + half] = Σ_k x[k] · panel[k][g][half]: 2·G independent sums;
+// with fewer than three gates two k's run at once to keep the FMA units
+// busy.
+template <int G>
+inline void panel_product(const float* panel, const float* x, int64_t k_size, __m256* acc) {
+  constexpr int kAcc = 2 * G;
+  constexpr int kRow = G * 16;
+  __m256 a[kAcc], b[kAcc];
+  for (int i = 0; i < kAcc; ++i) a[i] = b[i] = _mm256_setzero_ps();
+  int64_t k = 0;
+  if constexpr (G <= 2) {
+    for (; k + 2 <= k_size; k += 2) {
+      const __m256 x0 = splat(x[k]), x1 = splat(x[k + 1]);
+      const float* w = panel + k * kRow;
+      for (int i = 0; i < kAcc; ++i) {
+        a[i] = _mm256_fmadd_ps(x0, _mm256_loadu_ps(w + i * kHalf), a[i]);
+        b[i] = _mm256_fmadd_ps(x1, _mm256_loadu_ps(w + kRow + i * kHalf), b[i]);
+      }
+    }
+  }
+  for (; k < k_size; ++k) {
+    const __m256 xk = splat(x[k]);
+    const float* w = panel + k * kRow;
+    for (int i = 0; i < kAcc; ++i) a[i] = _mm256_fmadd_ps(xk, _mm256_loadu_ps(w + i * kHalf), a[i]);
+  }
+  for (int i = 0; i < kAcc; ++i) acc[i] = _mm256_add_ps(a[i], b[i]);
+}
+
+template <int G>
+inline const float* panel_at(const Panels& r, int64_t p) {
+  return r.data + p * r.k * G * 16;
+}
+
+// Calls f(p) for every panel in the step's order.
+template <class F>
+inline void for_panels(int64_t panels, bool backward, F&& f) {
+  if (backward)
+    for (int64_t p = panels; p-- > 0;) f(p);
+  else
+    for (int64_t p = 0; p < panels; ++p) f(p);
+}
+
+}  // namespace
+
+// Gates i, o, f, c (ONNX order): Ct = f ⊙ Ct-1 + i ⊙ c~, Ht = o ⊙ tanh(Ct).
+void lstm_step_avx2(const StepArgs& a) {
+  for_panels(a.r.panels, a.backward, [&](int64_t p) {
+    __m256 acc[8];
+    panel_product<4>(panel_at<4>(a.r, p), a.h_prev, a.r.k, acc);
+    const float* xw = a.xw + p * 4 * 16;
+    for (int half = 0; half < 2; ++half) {
+      auto pre = [&](int g) { return _mm256_add_ps(acc[g * 2 + half], _mm256_loadu_ps(xw + g * 16 + half * kHalf)); };
+      const __m256 i = sigmoid8(pre(0)), o = sigmoid8(pre(1)), f = sigmoid8(pre(2)), g = tanh8(pre(3));
+      float* c = a.c + p * 16 + half * kHalf;
+      const __m256 cell = _mm256_fmadd_ps(f, _mm256_loadu_ps(c), _mm256_mul_ps(i, g));
+      _mm256_storeu_ps(c, cell);
+      _mm256_storeu_ps(a.h_next + p * 16 + half * kHalf, _mm256_mul_ps(o, tanh8(cell)));
+    }
+  });
+}
+
+// Gates z, r, h: Ht = (1 - z) ⊙ h~ + z ⊙ Ht-1 = h~ + z ⊙ (Ht-1 - h~).
+void gru_step_avx2(const StepArgs& a, bool linear_before_reset) {
+  if (linear_before_reset) {
+    for_panels(a.r.panels, a.backward, [&](int64_t p) {
+      __m256 acc[6];
+      panel_product<3>(panel_at<3>(a.r, p), a.h_prev, a.r.k, acc);
+      const float* xw = a.xw + p * 3 * 16;
+      for (int half = 0; half < 2; ++half) {
+        const int64_t u = p * 16 + half * kHalf;
+        auto x_of = [&](int g) { return _mm256_loadu_ps(xw + g * 16 + half * kHalf); };
+        const __m256 z = sigmoid8(_mm256_add_ps(acc[half], x_of(0)));
+        const __m256 r = sigmoid8(_mm256_add_ps(acc[2 + half], x_of(1)));
+        const __m256 rh = _mm256_add_ps(acc[4 + half], a.rbh ? _mm256_loadu_ps(a.rbh + u) : _mm256_setzero_ps());
+        const __m256 h = tanh8(_mm256_fmadd_ps(r, rh, x_of(2)));
+        const __m256 prev = _mm256_loadu_ps(a.h_prev + u);
+        _mm256_storeu_ps(a.h_next + u, _mm256_fmadd_ps(z, _mm256_sub_ps(prev, h), h));
+      }
+    });
+    return;
+  }
+  // z and r first: the h gate's product needs r ⊙ Ht-1 for every unit.
+  for_panels(a.r.panels, a.backward, [&](int64_t p) {
+    __m256 acc[4];
+    panel_product<2>(panel_at<2>(a.r, p), a.h_prev, a.r.k, acc);
+    const float* xw = a.xw + p * 3 * 16;
+    for (int half = 0; half < 2; ++half) {
+      const int64_t u = p * 16 + half * kHalf;
+      const __m256 z = sigmoid8(_mm256_add_ps(acc[half], _mm256_loadu_ps(xw + half * kHalf)));
+      const __m256 r = sigmoid8(_mm256_add_ps(acc[2 + half], _mm256_loadu_ps(xw + 16 + half * kHalf)));
+      _mm256_storeu_ps(a.z + u, z);
+      _mm256_storeu_ps(a.rh + u, _mm256_mul_ps(r, _mm256_loadu_ps(a.h_prev + u)));
+    }
+  });
+  for_panels(a.r_h.panels, !a.backward, [&](int64_t p) {
+    __m256 acc[2];
+    panel_product<1>(panel_at<1>(a.r_h, p), a.rh, a.r_h.k, acc);
+    const float* xw = a.xw + p * 3 * 16 + 2 * 16;
+    for (int half = 0; half < 2; ++half) {
+      const int64_t u = p * 16 + half * kHalf;
+      const __m256 h = tanh8(_mm256_add_ps(acc[half], _mm256_loadu_ps(xw + half * kHalf)));
+      const __m256 prev = _mm256_loadu_ps(a.h_prev + u);
+      _mm256_storeu_ps(a.h_next + u, _mm256_fmadd_ps(_mm256_loadu_ps(a.z + u), _mm256_sub_ps(prev, h), h));
+    }
+  });
+}
+
+}  // namespace skiff::rnn::fast

@@ -1,0 +1,50 @@
+// One time step of the fast LSTM/GRU path (rnn_fast.h) for one batch entry:
+// the recurrent product H·R^T as panels of matrix-vector products, fused
+// with the gate non-linearities and the state update. A scalar version
+// (rnn_fast.cc, exact std::exp/std::tanh) and an AVX2/FMA version
+// (rnn_fast_avx2.cc, polynomial exp, ~2e-7 relative error) implement it.
+//
+// This header holds plain structs and declarations only: the AVX2 file is
+// compiled for AVX2, and an inline function shared with it could be linked
+// into code that runs on older CPUs.
+#pragma once
+
+#include <cstdint>
+
+namespace skiff::rnn::fast {
+
+// Hidden units per panel: the recurrence weights of kUnit units (all their
+// gates) for every k are contiguous, so one panel's product ends with every
+// gate of its units ready and the cell math follows at once. 16 units are
+// two AVX2 registers per gate: 8 independent accumulators for an LSTM.
+inline constexpr int64_t kUnit = 16;
+
+// Recurrence weights packed as [panels][k][gates][kUnit], units past the
+// hidden size zero.
+struct Panels {
+  const float* data = nullptr;
+  int64_t panels = 0, k = 0;
+  int gates = 0;
+};
+
+struct StepArgs {
+  Panels r;           // LSTM: i, o, f, c; GRU: z, r, h (linear_before_reset) or z, r
+  Panels r_h;         // GRU without linear_before_reset: the h gate
+  const float* xw;    // X·W^T + biases of this step, [panels][gates][kUnit]
+  const float* rbh;   // GRU with linear_before_reset: Rbh [panels * kUnit]
+  const float* h_prev;
+  float* h_next;      // [panels * kUnit]
+  float* c;           // LSTM cell state, updated in place
+  float* z;           // GRU without linear_before_reset: z, then r ⊙ Ht-1
+  float* rh;          //   (both [panels * kUnit])
+  // Walk the panels last to first: alternating the direction every step
+  // keeps the most recently used weights (still in L2) first in line.
+  bool backward;
+};
+
+void lstm_step_scalar(const StepArgs& a);
+void gru_step_scalar(const StepArgs& a, bool linear_before_reset);
+void lstm_step_avx2(const StepArgs& a);
+void gru_step_avx2(const StepArgs& a, bool linear_before_reset);
+
+}  // namespace skiff::rnn::fast
