@@ -16,8 +16,10 @@ using fast::Panels;
 using fast::StepArgs;
 
 Isa best_isa() {
-  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return avx2 ? Isa::kAvx2 : Isa::kScalar;
+  static const Isa isa = __builtin_cpu_supports("avx512f")                                  ? Isa::kAvx512
+                         : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? Isa::kAvx2
+                                                                                           : Isa::kScalar;
+  return isa;
 }
 
 namespace fast {
@@ -178,6 +180,22 @@ void FastRecurrence::run(const FastIo& io) const {
   }
 }
 
+void FastRecurrence::run_step(const StepArgs& args) const {
+  const bool lbr = spec_.linear_before_reset;
+  if (spec_.cell == FastCell::kLstm) {
+    switch (isa_) {
+      case Isa::kAvx512: return fast::lstm_step_avx512(args);
+      case Isa::kAvx2: return fast::lstm_step_avx2(args);
+      case Isa::kScalar: return fast::lstm_step_scalar(args);
+    }
+  }
+  switch (isa_) {
+    case Isa::kAvx512: return fast::gru_step_avx512(args, lbr);
+    case Isa::kAvx2: return fast::gru_step_avx2(args, lbr);
+    case Isa::kScalar: return fast::gru_step_scalar(args, lbr);
+  }
+}
+
 void FastRecurrence::run_direction(const FastIo& io, int64_t d, const float* xw, float* scratch) const {
   const int64_t B = io.batch, T = io.seq_length, H = spec_.hidden, Hp = padded_, D = spec_.directions;
   const bool layout0 = spec_.layout == 0, reverse = d == 1 || spec_.reverse;
@@ -222,11 +240,7 @@ void FastRecurrence::run_direction(const FastIo& io, int64_t d, const float* xw,
       args.z = z + b * Hp;
       args.rh = rh + b * Hp;
       args.backward = (calls++ & 1) != 0;
-      if (spec_.cell == FastCell::kLstm)
-        isa_ == Isa::kAvx2 ? fast::lstm_step_avx2(args) : fast::lstm_step_scalar(args);
-      else
-        isa_ == Isa::kAvx2 ? fast::gru_step_avx2(args, spec_.linear_before_reset)
-                           : fast::gru_step_scalar(args, spec_.linear_before_reset);
+      run_step(args);
       if (io.y) std::copy_n(next + b * Hp, H, io.y + y_offset(t, b));
     }
     std::swap(prev, next);

@@ -28,9 +28,9 @@ class PackedMatmul;
 namespace skiff::rnn {
 
 enum class FastCell { kLstm, kGru };
-enum class Isa { kScalar, kAvx2 };
+enum class Isa { kScalar, kAvx2, kAvx512 };
 
-// AVX2 with FMA when the CPU has both, else scalar.
+// The widest of AVX-512, AVX2 with FMA and scalar code the CPU runs.
 Isa best_isa();
 
 // The op's attributes and constant weights, as the ONNX inputs hold them.
@@ -75,7 +75,7 @@ class FastRecurrence {
 
  private:
   void run_direction(const FastIo& io, int64_t d, const float* xw, float* scratch) const;
-  void pack_recurrence(const FastSpec& spec);
+  void run_step(const fast::StepArgs& args) const;
 
   FastSpec spec_;  // weight pointers are not kept past construction
   Isa isa_;

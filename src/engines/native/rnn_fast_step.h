@@ -1,8 +1,9 @@
 // One time step of the fast LSTM/GRU path (rnn_fast.h) for one batch entry:
 // the recurrent product H·R^T as panels of matrix-vector products, fused
 // with the gate non-linearities and the state update. A scalar version
-// (rnn_fast.cc, exact std::exp/std::tanh) and an AVX2/FMA version
-// (rnn_fast_avx2.cc, polynomial exp, ~2e-7 relative error) implement it.
+// (rnn_fast.cc, exact std::exp/std::tanh), an AVX2/FMA version
+// (rnn_fast_avx2.cc, polynomial exp, ~2e-7 relative error) and an AVX-512
+// one (rnn_fast_avx512.cc, the same math) implement it.
 //
 // This header holds plain structs and declarations only: the AVX2 file is
 // compiled for AVX2, and an inline function shared with it could be linked
@@ -46,5 +47,7 @@ void lstm_step_scalar(const StepArgs& a);
 void gru_step_scalar(const StepArgs& a, bool linear_before_reset);
 void lstm_step_avx2(const StepArgs& a);
 void gru_step_avx2(const StepArgs& a, bool linear_before_reset);
+void lstm_step_avx512(const StepArgs& a);
+void gru_step_avx512(const StepArgs& a, bool linear_before_reset);
 
 }  // namespace skiff::rnn::fast
