@@ -72,7 +72,7 @@ struct FastPath {
 
   // Runs the op on the fast path when it applies to these inputs.
   bool run(KernelContext& ctx, const RecurrentShape& s) const {
-    if (!fast || ctx.input(0).dtype() != DataType::kFloat || s.batch > rnn::FastRecurrence::kMaxBatch ||
+    if (!fast || ctx.input(0).dtype() != DataType::kFloat ||
         ctx.input(1).raw() != w || ctx.input(2).raw() != r || (ctx.has_input(3) ? ctx.input(3).raw() : nullptr) != b)
       return false;
     const bool lstm = fast->gates() == 4;

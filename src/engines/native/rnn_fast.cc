@@ -180,19 +180,17 @@ void FastRecurrence::run(const FastIo& io) const {
   }
 }
 
-void FastRecurrence::run_step(const StepArgs& args) const {
-  const bool lbr = spec_.linear_before_reset;
-  if (spec_.cell == FastCell::kLstm) {
-    switch (isa_) {
-      case Isa::kAvx512: return fast::lstm_step_avx512(args);
-      case Isa::kAvx2: return fast::lstm_step_avx2(args);
-      case Isa::kScalar: return fast::lstm_step_scalar(args);
-    }
-  }
-  switch (isa_) {
-    case Isa::kAvx512: return fast::gru_step_avx512(args, lbr);
-    case Isa::kAvx2: return fast::gru_step_avx2(args, lbr);
-    case Isa::kScalar: return fast::gru_step_scalar(args, lbr);
+// `rows` batch entries of one step (AVX-512 shares the weight loads among
+// them; the others take them one by one).
+void FastRecurrence::run_step(const StepArgs* rows, int count) const {
+  const bool lstm = spec_.cell == FastCell::kLstm, lbr = spec_.linear_before_reset;
+  if (isa_ == Isa::kAvx512)
+    return lstm ? fast::lstm_step_avx512(rows, count) : fast::gru_step_avx512(rows, count, lbr);
+  for (int i = 0; i < count; ++i) {
+    if (isa_ == Isa::kAvx2)
+      lstm ? fast::lstm_step_avx2(rows[i]) : fast::gru_step_avx2(rows[i], lbr);
+    else
+      lstm ? fast::lstm_step_scalar(rows[i]) : fast::gru_step_scalar(rows[i], lbr);
   }
 }
 
@@ -219,13 +217,25 @@ void FastRecurrence::run_direction(const FastIo& io, int64_t d, const float* xw,
   }
   const bool split_h = spec_.cell == FastCell::kGru && !spec_.linear_before_reset;
   const int first = split_h ? 2 : static_cast<int>(gates_);
-  StepArgs args{};
-  args.r = Panels{r_packed_.data() + d * first * panels_ * H * kUnit, panels_, H, first};
-  if (split_h) args.r_h = Panels{r_h_packed_.data() + d * panels_ * H * kUnit, panels_, H, 1};
-  args.rbh = rbh_.empty() ? nullptr : rbh_.data() + d * Hp;
+  StepArgs shared{};
+  shared.r = Panels{r_packed_.data() + d * first * panels_ * H * kUnit, panels_, H, first};
+  if (split_h) shared.r_h = Panels{r_h_packed_.data() + d * panels_ * H * kUnit, panels_, H, 1};
+  shared.rbh = rbh_.empty() ? nullptr : rbh_.data() + d * Hp;
   const int64_t xw_ld = D * gates_ * Hp;
+  StepArgs rows[fast::kMaxRows];
+  int64_t times[fast::kMaxRows], entries[fast::kMaxRows];
   int64_t calls = 0;
   for (int64_t step = 0; step < steps; ++step) {
+    int count = 0;
+    auto flush = [&] {
+      if (count == 0) return;
+      rows[0].backward = (calls++ & 1) != 0;  // rows[0] sets the panel order
+      run_step(rows, count);
+      if (io.y)
+        for (int i = 0; i < count; ++i)
+          std::copy_n(next + entries[i] * Hp, H, io.y + y_offset(times[i], entries[i]));
+      count = 0;
+    };
     for (int64_t b = 0; b < B; ++b) {
       const int64_t len = length(b);
       if (step >= len) {  // finished: carry the final state along
@@ -233,16 +243,19 @@ void FastRecurrence::run_direction(const FastIo& io, int64_t d, const float* xw,
         continue;
       }
       const int64_t t = reverse ? len - 1 - step : step;
-      args.xw = xw + (layout0 ? t * B + b : b * T + t) * xw_ld + d * gates_ * Hp;
-      args.h_prev = prev + b * Hp;
-      args.h_next = next + b * Hp;
-      args.c = c + b * Hp;
-      args.z = z + b * Hp;
-      args.rh = rh + b * Hp;
-      args.backward = (calls++ & 1) != 0;
-      run_step(args);
-      if (io.y) std::copy_n(next + b * Hp, H, io.y + y_offset(t, b));
+      StepArgs& a = rows[count];
+      a = shared;
+      a.xw = xw + (layout0 ? t * B + b : b * T + t) * xw_ld + d * gates_ * Hp;
+      a.h_prev = prev + b * Hp;
+      a.h_next = next + b * Hp;
+      a.c = c + b * Hp;
+      a.z = z + b * Hp;
+      a.rh = rh + b * Hp;
+      times[count] = t;
+      entries[count] = b;
+      if (++count == fast::kMaxRows) flush();
     }
+    flush();
     std::swap(prev, next);
   }
   for (int64_t b = 0; b < B; ++b) {

@@ -60,30 +60,38 @@ inline __m512 tanh16(__m512 x) {
   return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(ax, splat(0.625f), _CMP_GE_OQ), small, big);
 }
 
-// acc[g] = Σ_k x[k] · panel[k][g]: kSets · G independent sums (at least 8
-// where the panel has few gates) keep both FMA units busy.
-template <int G>
-inline void panel_product(const float* panel, const float* x, int64_t k_size, __m512* acc) {
-  constexpr int kSets = G >= 3 ? 2 : 8 / G;
-  __m512 a[kSets][G];
+// acc[row][g] = Σ_k x[row][k] · panel[k][g] for ROWS batch entries: each
+// weight loaded once serves every row. kSets · ROWS · G independent sums
+// (at least 8) keep both FMA units busy.
+template <int G, int ROWS>
+inline void panel_product(const float* panel, const float* const* x, int64_t k_size, __m512 (*acc)[G]) {
+  constexpr int kSets = ROWS * G >= 8 ? 1 : (8 + ROWS * G - 1) / (ROWS * G);
+  __m512 a[kSets][ROWS][G];
   for (int s = 0; s < kSets; ++s)
-    for (int g = 0; g < G; ++g) a[s][g] = _mm512_setzero_ps();
+    for (int row = 0; row < ROWS; ++row)
+      for (int g = 0; g < G; ++g) a[s][row][g] = _mm512_setzero_ps();
   int64_t k = 0;
   for (; k + kSets <= k_size; k += kSets)
     for (int s = 0; s < kSets; ++s) {
-      const __m512 xk = splat(x[k + s]);
       const float* w = panel + (k + s) * G * 16;
-      for (int g = 0; g < G; ++g) a[s][g] = _mm512_fmadd_ps(xk, _mm512_loadu_ps(w + g * 16), a[s][g]);
+      __m512 weights[G];
+      for (int g = 0; g < G; ++g) weights[g] = _mm512_loadu_ps(w + g * 16);
+      for (int row = 0; row < ROWS; ++row) {
+        const __m512 xk = splat(x[row][k + s]);
+        for (int g = 0; g < G; ++g) a[s][row][g] = _mm512_fmadd_ps(xk, weights[g], a[s][row][g]);
+      }
     }
-  for (; k < k_size; ++k) {
-    const __m512 xk = splat(x[k]);
-    const float* w = panel + k * G * 16;
-    for (int g = 0; g < G; ++g) a[0][g] = _mm512_fmadd_ps(xk, _mm512_loadu_ps(w + g * 16), a[0][g]);
-  }
-  for (int g = 0; g < G; ++g) {
-    acc[g] = a[0][g];
-    for (int s = 1; s < kSets; ++s) acc[g] = _mm512_add_ps(acc[g], a[s][g]);
-  }
+  for (; k < k_size; ++k)
+    for (int row = 0; row < ROWS; ++row) {
+      const __m512 xk = splat(x[row][k]);
+      const float* w = panel + k * G * 16;
+      for (int g = 0; g < G; ++g) a[0][row][g] = _mm512_fmadd_ps(xk, _mm512_loadu_ps(w + g * 16), a[0][row][g]);
+    }
+  for (int row = 0; row < ROWS; ++row)
+    for (int g = 0; g < G; ++g) {
+      acc[row][g] = a[0][row][g];
+      for (int s = 1; s < kSets; ++s) acc[row][g] = _mm512_add_ps(acc[row][g], a[s][row][g]);
+    }
 }
 
 template <int G>
@@ -99,55 +107,103 @@ inline void for_panels(int64_t panels, bool backward, F&& f) {
     for (int64_t p = 0; p < panels; ++p) f(p);
 }
 
-}  // namespace
-
-void lstm_step_avx512(const StepArgs& a) {
-  for_panels(a.r.panels, a.backward, [&](int64_t p) {
-    __m512 acc[4];
-    panel_product<4>(panel_at<4>(a.r, p), a.h_prev, a.r.k, acc);
-    const float* xw = a.xw + p * 4 * 16;
-    auto pre = [&](int g) { return _mm512_add_ps(acc[g], _mm512_loadu_ps(xw + g * 16)); };
-    const __m512 i = sigmoid16(pre(0)), o = sigmoid16(pre(1)), f = sigmoid16(pre(2)), g = tanh16(pre(3));
-    float* c = a.c + p * 16;
-    const __m512 cell = _mm512_fmadd_ps(f, _mm512_loadu_ps(c), _mm512_mul_ps(i, g));
-    _mm512_storeu_ps(c, cell);
-    _mm512_storeu_ps(a.h_next + p * 16, _mm512_mul_ps(o, tanh16(cell)));
+template <int ROWS>
+void lstm_rows(const StepArgs* a) {
+  const float* h_prev[ROWS];
+  for (int row = 0; row < ROWS; ++row) h_prev[row] = a[row].h_prev;
+  for_panels(a[0].r.panels, a[0].backward, [&](int64_t p) {
+    __m512 acc[ROWS][4];
+    panel_product<4, ROWS>(panel_at<4>(a[0].r, p), h_prev, a[0].r.k, acc);
+    for (int row = 0; row < ROWS; ++row) {
+      const float* xw = a[row].xw + p * 4 * 16;
+      auto pre = [&](int g) { return _mm512_add_ps(acc[row][g], _mm512_loadu_ps(xw + g * 16)); };
+      const __m512 i = sigmoid16(pre(0)), o = sigmoid16(pre(1)), f = sigmoid16(pre(2)), g = tanh16(pre(3));
+      float* c = a[row].c + p * 16;
+      const __m512 cell = _mm512_fmadd_ps(f, _mm512_loadu_ps(c), _mm512_mul_ps(i, g));
+      _mm512_storeu_ps(c, cell);
+      _mm512_storeu_ps(a[row].h_next + p * 16, _mm512_mul_ps(o, tanh16(cell)));
+    }
   });
 }
 
-void gru_step_avx512(const StepArgs& a, bool linear_before_reset) {
-  if (linear_before_reset) {
-    for_panels(a.r.panels, a.backward, [&](int64_t p) {
-      __m512 acc[3];
-      panel_product<3>(panel_at<3>(a.r, p), a.h_prev, a.r.k, acc);
-      const float* xw = a.xw + p * 3 * 16;
-      const int64_t u = p * 16;
-      const __m512 z = sigmoid16(_mm512_add_ps(acc[0], _mm512_loadu_ps(xw)));
-      const __m512 r = sigmoid16(_mm512_add_ps(acc[1], _mm512_loadu_ps(xw + 16)));
-      const __m512 rh = _mm512_add_ps(acc[2], a.rbh ? _mm512_loadu_ps(a.rbh + u) : _mm512_setzero_ps());
-      const __m512 h = tanh16(_mm512_fmadd_ps(r, rh, _mm512_loadu_ps(xw + 32)));
-      const __m512 prev = _mm512_loadu_ps(a.h_prev + u);
-      _mm512_storeu_ps(a.h_next + u, _mm512_fmadd_ps(z, _mm512_sub_ps(prev, h), h));
-    });
-    return;
+template <int ROWS>
+void gru_rows_linear_before_reset(const StepArgs* a) {
+  const float* h_prev[ROWS];
+  for (int row = 0; row < ROWS; ++row) h_prev[row] = a[row].h_prev;
+  for_panels(a[0].r.panels, a[0].backward, [&](int64_t p) {
+    __m512 acc[ROWS][3];
+    panel_product<3, ROWS>(panel_at<3>(a[0].r, p), h_prev, a[0].r.k, acc);
+    const int64_t u = p * 16;
+    const __m512 rbh = a[0].rbh ? _mm512_loadu_ps(a[0].rbh + u) : _mm512_setzero_ps();
+    for (int row = 0; row < ROWS; ++row) {
+      const float* xw = a[row].xw + p * 3 * 16;
+      const __m512 z = sigmoid16(_mm512_add_ps(acc[row][0], _mm512_loadu_ps(xw)));
+      const __m512 r = sigmoid16(_mm512_add_ps(acc[row][1], _mm512_loadu_ps(xw + 16)));
+      const __m512 h = tanh16(_mm512_fmadd_ps(r, _mm512_add_ps(acc[row][2], rbh), _mm512_loadu_ps(xw + 32)));
+      const __m512 prev = _mm512_loadu_ps(h_prev[row] + u);
+      _mm512_storeu_ps(a[row].h_next + u, _mm512_fmadd_ps(z, _mm512_sub_ps(prev, h), h));
+    }
+  });
+}
+
+// z and r first: the h gate's product needs r ⊙ Ht-1 for every unit.
+template <int ROWS>
+void gru_rows(const StepArgs* a) {
+  const float* h_prev[ROWS];
+  const float* rh[ROWS];
+  for (int row = 0; row < ROWS; ++row) {
+    h_prev[row] = a[row].h_prev;
+    rh[row] = a[row].rh;
   }
-  for_panels(a.r.panels, a.backward, [&](int64_t p) {
-    __m512 acc[2];
-    panel_product<2>(panel_at<2>(a.r, p), a.h_prev, a.r.k, acc);
-    const float* xw = a.xw + p * 3 * 16;
+  for_panels(a[0].r.panels, a[0].backward, [&](int64_t p) {
+    __m512 acc[ROWS][2];
+    panel_product<2, ROWS>(panel_at<2>(a[0].r, p), h_prev, a[0].r.k, acc);
     const int64_t u = p * 16;
-    _mm512_storeu_ps(a.z + u, sigmoid16(_mm512_add_ps(acc[0], _mm512_loadu_ps(xw))));
-    const __m512 r = sigmoid16(_mm512_add_ps(acc[1], _mm512_loadu_ps(xw + 16)));
-    _mm512_storeu_ps(a.rh + u, _mm512_mul_ps(r, _mm512_loadu_ps(a.h_prev + u)));
+    for (int row = 0; row < ROWS; ++row) {
+      const float* xw = a[row].xw + p * 3 * 16;
+      _mm512_storeu_ps(a[row].z + u, sigmoid16(_mm512_add_ps(acc[row][0], _mm512_loadu_ps(xw))));
+      const __m512 r = sigmoid16(_mm512_add_ps(acc[row][1], _mm512_loadu_ps(xw + 16)));
+      _mm512_storeu_ps(a[row].rh + u, _mm512_mul_ps(r, _mm512_loadu_ps(h_prev[row] + u)));
+    }
   });
-  for_panels(a.r_h.panels, !a.backward, [&](int64_t p) {
-    __m512 acc[1];
-    panel_product<1>(panel_at<1>(a.r_h, p), a.rh, a.r_h.k, acc);
+  for_panels(a[0].r_h.panels, !a[0].backward, [&](int64_t p) {
+    __m512 acc[ROWS][1];
+    panel_product<1, ROWS>(panel_at<1>(a[0].r_h, p), rh, a[0].r_h.k, acc);
     const int64_t u = p * 16;
-    const __m512 h = tanh16(_mm512_add_ps(acc[0], _mm512_loadu_ps(a.xw + p * 3 * 16 + 32)));
-    const __m512 prev = _mm512_loadu_ps(a.h_prev + u);
-    _mm512_storeu_ps(a.h_next + u, _mm512_fmadd_ps(_mm512_loadu_ps(a.z + u), _mm512_sub_ps(prev, h), h));
+    for (int row = 0; row < ROWS; ++row) {
+      const __m512 h = tanh16(_mm512_add_ps(acc[row][0], _mm512_loadu_ps(a[row].xw + p * 3 * 16 + 32)));
+      const __m512 prev = _mm512_loadu_ps(h_prev[row] + u);
+      _mm512_storeu_ps(a[row].h_next + u, _mm512_fmadd_ps(_mm512_loadu_ps(a[row].z + u), _mm512_sub_ps(prev, h), h));
+    }
   });
+}
+
+}  // namespace
+
+void lstm_step_avx512(const StepArgs* a, int rows) {
+  switch (rows) {
+    case 1: return lstm_rows<1>(a);
+    case 2: return lstm_rows<2>(a);
+    case 3: return lstm_rows<3>(a);
+    default: return lstm_rows<4>(a);
+  }
+}
+
+void gru_step_avx512(const StepArgs* a, int rows, bool linear_before_reset) {
+  if (linear_before_reset) {
+    switch (rows) {
+      case 1: return gru_rows_linear_before_reset<1>(a);
+      case 2: return gru_rows_linear_before_reset<2>(a);
+      case 3: return gru_rows_linear_before_reset<3>(a);
+      default: return gru_rows_linear_before_reset<4>(a);
+    }
+  }
+  switch (rows) {
+    case 1: return gru_rows<1>(a);
+    case 2: return gru_rows<2>(a);
+    case 3: return gru_rows<3>(a);
+    default: return gru_rows<4>(a);
+  }
 }
 
 }  // namespace skiff::rnn::fast

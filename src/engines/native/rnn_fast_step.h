@@ -47,7 +47,10 @@ void lstm_step_scalar(const StepArgs& a);
 void gru_step_scalar(const StepArgs& a, bool linear_before_reset);
 void lstm_step_avx2(const StepArgs& a);
 void gru_step_avx2(const StepArgs& a, bool linear_before_reset);
-void lstm_step_avx512(const StepArgs& a);
-void gru_step_avx512(const StepArgs& a, bool linear_before_reset);
+// AVX-512 runs `rows` (1 to kMaxRows) batch entries at once, sharing the
+// panel loads; a[0] gives the weights and the panel order.
+inline constexpr int kMaxRows = 4;
+void lstm_step_avx512(const StepArgs* a, int rows);
+void gru_step_avx512(const StepArgs* a, int rows, bool linear_before_reset);
 
 }  // namespace skiff::rnn::fast
