@@ -20,6 +20,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/tensor.h"
 #include "engines/native/rnn_fast_step.h"
 
 namespace skiff::dnnl_engine {
@@ -80,7 +81,8 @@ class FastRecurrence {
   std::unique_ptr<dnnl_engine::PackedMatmul> projection_;
   // Per direction: the panels (all gates, or z, r and then h for GRU
   // without linear_before_reset) and Rbh (GRU with linear_before_reset).
-  std::vector<float> r_packed_, r_h_packed_, rbh_;
+  Tensor r_packed_, r_h_packed_;
+  std::vector<float> rbh_;
 };
 
 }  // namespace skiff::rnn
