@@ -3,6 +3,7 @@
 #include "engines/native/rnn_fast.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <utility>
 
@@ -172,17 +173,19 @@ void FastRecurrence::run(const FastIo& io) const {
   const int64_t per_direction = 5 * io.batch * padded_;
   Tensor scratch = Tensor::zeros(DataType::kFloat, {D * per_direction});
   if (D > 1 && max_threads() > 1) {
-    // One direction per thread: no synchronisation inside the recurrence.
-    parallel_for(D, int64_t{1} << 30, [&](int64_t d0, int64_t d1) {
-      for (int64_t d = d0; d < d1; ++d) run_direction(io, d, xw.data<float>(), scratch.data<float>() + d * per_direction);
-    });
+    // One direction per thread, no synchronisation inside the recurrence.
+    // Directions are taken from a counter rather than assigned: on a busy
+    // machine a thread that starts late finds its direction already done
+    // instead of making the other wait for it.
+    std::atomic<int64_t> next{0};
+#pragma omp parallel num_threads(2)
+    for (int64_t d; (d = next.fetch_add(1)) < D;)
+      run_direction(io, d, xw.data<float>(), scratch.data<float>() + d * per_direction);
   } else {
     for (int64_t d = 0; d < D; ++d) run_direction(io, d, xw.data<float>(), scratch.data<float>() + d * per_direction);
   }
 }
 
-// `rows` batch entries of one step (AVX-512 shares the weight loads among
-// them; the others take them one by one).
 void FastRecurrence::run_step(const StepArgs* rows, int count) const {
   const bool lstm = spec_.cell == FastCell::kLstm, lbr = spec_.linear_before_reset;
   if (isa_ == Isa::kAvx512)
