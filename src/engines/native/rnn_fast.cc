@@ -43,14 +43,6 @@ void panel_product(const float* panel, const float* x, int64_t k_size, int gates
 
 const float* panel_at(const Panels& r, int64_t p) { return r.data + p * r.k * r.gates * kUnit; }
 
-template <class F>
-void for_panels(int64_t panels, bool backward, F&& f) {
-  if (backward)
-    for (int64_t p = panels; p-- > 0;) f(p);
-  else
-    for (int64_t p = 0; p < panels; ++p) f(p);
-}
-
 }  // namespace
 
 void lstm_step_scalar(const StepArgs& a) {

@@ -91,15 +91,6 @@ inline const float* panel_at(const Panels& r, int64_t p) {
   return r.data + p * r.k * G * 16;
 }
 
-// Calls f(p) for every panel in the step's order.
-template <class F>
-inline void for_panels(int64_t panels, bool backward, F&& f) {
-  if (backward)
-    for (int64_t p = panels; p-- > 0;) f(p);
-  else
-    for (int64_t p = 0; p < panels; ++p) f(p);
-}
-
 }  // namespace
 
 // Gates i, o, f, c (ONNX order): Ct = f ⊙ Ct-1 + i ⊙ c~, Ht = o ⊙ tanh(Ct).

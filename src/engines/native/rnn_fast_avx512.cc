@@ -99,14 +99,6 @@ inline const float* panel_at(const Panels& r, int64_t p) {
   return r.data + p * r.k * G * 16;
 }
 
-template <class F>
-inline void for_panels(int64_t panels, bool backward, F&& f) {
-  if (backward)
-    for (int64_t p = panels; p-- > 0;) f(p);
-  else
-    for (int64_t p = 0; p < panels; ++p) f(p);
-}
-
 template <int ROWS>
 void lstm_rows(const StepArgs* a) {
   const float* h_prev[ROWS];

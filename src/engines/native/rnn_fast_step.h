@@ -5,9 +5,10 @@
 // (rnn_fast_avx2.cc, polynomial exp, ~2e-7 relative error) and an AVX-512
 // one (rnn_fast_avx512.cc, the same math) implement it.
 //
-// This header holds plain structs and declarations only: the AVX2 file is
-// compiled for AVX2, and an inline function shared with it could be linked
-// into code that runs on older CPUs.
+// This header holds plain structs, declarations and one template whose
+// instances differ per file (each passes its own lambda): the SIMD files
+// are compiled for AVX2 or AVX-512, and an inline function shared with
+// them could be linked into code that runs on older CPUs.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +43,15 @@ struct StepArgs {
   // keeps the most recently used weights (still in L2) first in line.
   bool backward;
 };
+
+// Calls f(p) for every panel p, last to first when `backward`.
+template <class F>
+void for_panels(int64_t panels, bool backward, F&& f) {
+  if (backward)
+    for (int64_t p = panels; p-- > 0;) f(p);
+  else
+    for (int64_t p = 0; p < panels; ++p) f(p);
+}
 
 void lstm_step_scalar(const StepArgs& a);
 void gru_step_scalar(const StepArgs& a, bool linear_before_reset);
