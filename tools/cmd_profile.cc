@@ -28,6 +28,7 @@ Options:
   --threads N          threads (default: all cores)
   --top N              slowest nodes to list (default 15)
   --trace FILE         write the last run as Chrome trace-event JSON
+  --engine NAME        dnnl (default) or native (every node on skiff's own kernels)
   --opt-level L, --disable-pass NAME   graph passes, as for `skiff run`
 )";
 
@@ -58,6 +59,7 @@ int cmd_profile(const std::vector<std::string>& args) {
   ModelOptions model;
   std::string trace;
   int runs = 10, warmup = 2, top = 15;
+  runtime::PlanOptions plan_options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
@@ -72,13 +74,15 @@ int cmd_profile(const std::vector<std::string>& args) {
       top = std::stoi(option_value(args, i));
     } else if (a == "--trace") {
       trace = option_value(args, i);
+    } else if (a == "--engine") {
+      plan_options.engines = engines_for_choice(option_value(args, i));
     } else {
       throw UsageError("unknown option " + a);
     }
   }
   model.finish("profile");
   LoadedModel m;
-  if (const int status = load_or_report(model.model_path, model.passes, {}, m)) return status;
+  if (const int status = load_or_report(model.model_path, model.passes, plan_options, m)) return status;
   const std::vector<Value> inputs = make_inputs(m.model.graph, model.inputs_dir, model.shapes, 0);
   for (int r = 0; r < warmup; ++r) m.plan->run(inputs);
 

@@ -3,6 +3,7 @@
 
 #include "skiff/skiff.h"
 #include "cli.h"
+#include "core/cpu.h"
 #include "onnx/onnx.h"
 
 namespace skiff::cli {
@@ -18,7 +19,8 @@ int cmd_version(const std::vector<std::string>& args) {
             << "onnx:      schemas from onnx " << info.onnx_version << " (opset "
             << onnx::schema_max_opset() << ")\n"
             << "threads:   " << info.max_threads << " (OpenMP)\n"
-            << "cpu:       " << info.cpu_isa << "\n";
+            << "cpu:       " << info.cpu_isa << "\n"
+            << "kernels:   " << isa_name(kernel_isa()) << " (native float kernels; SKIFF_ISA=scalar forces the portable ones)\n";
   return kExitOk;
 }
 

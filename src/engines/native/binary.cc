@@ -12,6 +12,7 @@
 
 #include "engines/native/broadcast.h"
 #include "engines/native/elementwise.h"
+#include "engines/native/vec_kernels.h"
 
 namespace skiff {
 namespace {
@@ -56,6 +57,19 @@ class BinaryShapes {
   std::optional<int64_t> axis_;
 };
 
+// broadcast_binary for float ops with a vectorized form: each run of the
+// plan goes to vec_kernels().binary.
+void broadcast_binary_vec(VecBinary op, const BroadcastPlan& plan, const float* a, const float* b,
+                          float* out) {
+  const int64_t step_a = plan.inner_step(0), step_b = plan.inner_step(1);
+  const VecKernels& vec = vec_kernels();
+  vec_parallel_for(plan.numel(), kVecCheapBlockCost, [&](int64_t begin, int64_t end) {
+    plan.for_each_run(begin, end, [&](int64_t o, const int64_t* in, int64_t len) {
+      vec.binary(op, a + in[0], step_a, b + in[1], step_b, out + o, len);
+    });
+  });
+}
+
 // Defaults for BinaryKernel ops: same-typed inputs, output of that type.
 struct BinaryOp {
   static constexpr bool kBoolOutput = false;  // comparisons and logic
@@ -90,10 +104,20 @@ class BinaryKernel final : public Kernel {
           using T = typename decltype(tag)::type;
           using Out = std::conditional_t<Op::kBoolOutput, bool, T>;
           if constexpr (Op::kIntDivisor && std::is_integral_v<T>) check_divisor<T>(ctx, plan);
+          if constexpr (std::is_same_v<T, float> && requires { Op::kVec; }) {
+            broadcast_binary_vec(Op::kVec, plan, a.data<float>(), b.data<float>(), y.data<float>());
+            return;
+          }
           broadcast_binary(plan, a.data<T>(), b.data<T>(), y.data<Out>(),
                            [this](const T& u, const T& v) -> Out { return op_(u, v); });
         },
         ctx.prefix() + ctx.input_label(0));
+  }
+
+  // broadcast_binary reads an input of the output's element count at the
+  // output's own index, so the output may take that input's buffer.
+  bool in_place(size_t output, size_t input) const override {
+    return !Op::kBoolOutput && output == 0 && input < 2;
   }
 
  private:
@@ -121,6 +145,7 @@ class BinaryKernel final : public Kernel {
 
 struct AddOp : BinaryOp {
   using Types = decltype(kNumericTypes);
+  static constexpr VecBinary kVec = VecBinary::kAdd;
   template <class T>
   T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>)
@@ -132,6 +157,7 @@ struct AddOp : BinaryOp {
 
 struct SubOp : BinaryOp {
   using Types = decltype(kNumericTypes);
+  static constexpr VecBinary kVec = VecBinary::kSub;
   template <class T>
   T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>)
@@ -143,6 +169,7 @@ struct SubOp : BinaryOp {
 
 struct MulOp : BinaryOp {
   using Types = decltype(kNumericTypes);
+  static constexpr VecBinary kVec = VecBinary::kMul;
   template <class T>
   T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>)
@@ -157,6 +184,7 @@ struct MulOp : BinaryOp {
 struct DivOp : BinaryOp {
   using Types = decltype(kNumericTypes);
   static constexpr bool kIntDivisor = true;
+  static constexpr VecBinary kVec = VecBinary::kDiv;
   template <class T>
   T operator()(T a, T b) const {
     if constexpr (std::is_signed_v<T> && std::is_integral_v<T>)
@@ -386,6 +414,20 @@ using LessOrEqual = BinaryKernel<LessOrEqualOp>;
 using GreaterOrEqual = BinaryKernel<GreaterOrEqualOp>;
 
 }  // namespace
+
+// The portable VecKernels::binary: the reference ops' float arithmetic.
+void scalar::binary(VecBinary op, const float* a, int64_t step_a, const float* b, int64_t step_b,
+                    float* y, int64_t n) {
+  const auto each = [&](auto f) {
+    for (int64_t i = 0; i < n; ++i) y[i] = f(a[i * step_a], b[i * step_b]);
+  };
+  switch (op) {
+    case VecBinary::kAdd: return each(AddOp{});
+    case VecBinary::kSub: return each(SubOp{});
+    case VecBinary::kMul: return each(MulOp{});
+    case VecBinary::kDiv: return each(DivOp{});
+  }
+}
 
 SKIFF_KERNEL(native, "Add", 1, 5, Add);              // 1: legacy broadcast/axis, consumed_inputs
 SKIFF_KERNEL_TYPES(native, "Add", 1, "numeric");

@@ -10,8 +10,13 @@
 //
 // An op with attributes takes them in a constructor from `const KernelInfo&`
 // (and validates them there); an op whose output is bool sets kBoolOutput.
+// An op with a vectorized float form names it (vec_kernels.h), and float
+// inputs then run through vec_kernels().unary instead of operator():
+//
+//   VecUnaryOp vec() const { return {VecUnary::kSigmoid}; }
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
@@ -19,6 +24,7 @@
 #include "core/dispatch.h"
 #include "core/parallel.h"
 #include "engines/kernel.h"
+#include "engines/native/vec_kernels.h"
 
 namespace skiff {
 
@@ -85,6 +91,22 @@ void map_elements(const I* in, O* out, int64_t n, F&& f, int64_t cost = 1) {
   });
 }
 
+// parallel_for for vectorized loops: f(begin, end) on element ranges made
+// of whole kVecBlock blocks, `block_cost` nanoseconds each (vec_kernels.h).
+template <class F>
+void vec_parallel_for(int64_t n, int64_t block_cost, F&& f) {
+  parallel_for((n + kVecBlock - 1) / kVecBlock, block_cost, [&](int64_t begin, int64_t end) {
+    f(begin * kVecBlock, std::min(n, end * kVecBlock));
+  });
+}
+
+// out[i] = op(x[i]) through vec_kernels().unary, in parallel.
+inline void vec_map(const VecUnaryOp& op, const float* x, float* y, int64_t n) {
+  vec_parallel_for(n, vec_unary_block_cost(op.kind), [&](int64_t begin, int64_t end) {
+    vec_kernels().unary(op, x + begin, y + begin, end - begin);
+  });
+}
+
 // Defaults for UnaryKernel ops.
 struct UnaryOp {
   static constexpr bool kBoolOutput = false;  // output is bool (IsNaN, IsInf)
@@ -123,10 +145,19 @@ class UnaryKernel final : public Kernel {
         [&](auto tag) {
           using T = typename decltype(tag)::type;
           using Out = std::conditional_t<Op::kBoolOutput, bool, T>;
+          if constexpr (std::is_same_v<T, float> && requires(const Op& o) { o.vec(); }) {
+            vec_map(op_.vec(), x.data<float>(), y.data<float>(), x.numel());
+            return;
+          }
           map_elements(
               x.data<T>(), y.data<Out>(), x.numel(), [this](T v) { return op_(v); }, Op::kCost);
         },
         ctx.prefix() + ctx.input_label(0));
+  }
+
+  // y[i] = f(x[i]): y may take x's buffer.
+  bool in_place(size_t output, size_t input) const override {
+    return !Op::kBoolOutput && output == 0 && input == 0;
   }
 
  private:

@@ -13,6 +13,7 @@
 #include "core/dispatch.h"
 #include "core/parallel.h"
 #include "engines/kernel.h"
+#include "engines/native/elementwise.h"
 #include "engines/native/gemm.h"
 
 namespace skiff {
@@ -51,37 +52,26 @@ class Activation {
 
   bool none() const { return kind_ == Kind::kNone; }
 
+  // In place, through the vectorized kernels (vec_kernels.h).
   void apply(float* y, int64_t n) const {
     if (kind_ == Kind::kNone) return;
-    parallel_for(n, 8, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; ++i) y[i] = eval(y[i]);
-    });
+    vec_map(vec_op(), y, y, n);
   }
 
  private:
-  float eval(float x) const {
+  VecUnaryOp vec_op() const {
     switch (kind_) {
-      case Kind::kRelu: return x > 0 ? x : 0.0f;
-      case Kind::kLeakyRelu: return x >= 0 ? x : x * a_;
-      case Kind::kClip: return std::min(std::max(x, a_), b_);
-      case Kind::kSigmoid: return sigmoid(x);
-      case Kind::kHardSigmoid: return std::clamp(a_ * x + b_, 0.0f, 1.0f);
-      case Kind::kHardSwish: return x * std::clamp(x / 6.0f + 0.5f, 0.0f, 1.0f);
-      case Kind::kTanh: return std::tanh(x);
-      case Kind::kGelu: return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
-      case Kind::kGeluTanh: {
-        const float inner = 0.79788456080286536f * (x + 0.044715f * x * x * x);
-        return 0.5f * x * (1.0f + std::tanh(inner));
-      }
-      case Kind::kSilu: return x * sigmoid(x);
-      default: return x;
+      case Kind::kLeakyRelu: return {VecUnary::kLeakyRelu, a_};
+      case Kind::kClip: return {VecUnary::kClip, a_, b_};
+      case Kind::kSigmoid: return {VecUnary::kSigmoid};
+      case Kind::kHardSigmoid: return {VecUnary::kHardSigmoid, a_, b_};
+      case Kind::kHardSwish: return {VecUnary::kHardSwish};
+      case Kind::kTanh: return {VecUnary::kTanh};
+      case Kind::kGelu: return {VecUnary::kGelu};
+      case Kind::kGeluTanh: return {VecUnary::kGeluTanh};
+      case Kind::kSilu: return {VecUnary::kSilu};
+      default: return {VecUnary::kRelu};  // kRelu (apply returns early on kNone)
     }
-  }
-  // 1 / (1 + e^-x) written so that e^-x cannot overflow for very negative x.
-  static float sigmoid(float x) {
-    if (x >= 0) return 1.0f / (1.0f + std::exp(-x));
-    const float e = std::exp(x);
-    return e / (1.0f + e);
   }
 
   Kind kind_ = Kind::kNone;
@@ -331,10 +321,8 @@ class AttentionKernel final : public Kernel {
 
  private:
   static void softmax_row(float* s, int64_t n) {
-    const float top = *std::max_element(s, s + n);
-    float sum = 0;
-    for (int64_t i = 0; i < n; ++i) sum += (s[i] = std::exp(s[i] - top));
-    for (int64_t i = 0; i < n; ++i) s[i] /= sum;
+    float scratch[2];
+    vec_kernels().softmax(VecSoftmax::kSoftmax, s, s, n, 1, 1, scratch);
   }
 
   bool has_scale_;

@@ -15,6 +15,7 @@
 #include "core/dispatch.h"
 #include "core/parallel.h"
 #include "engines/kernel.h"
+#include "engines/native/vec_kernels.h"
 
 namespace skiff {
 namespace {
@@ -161,6 +162,84 @@ void reduce_loop(const T* in, Out* out, const Geometry& g, A init, Map map, Comb
   });
 }
 
+// The fold of one VecReduce kind on two floats; NaN propagates through max and min.
+float fold(VecReduce kind, float acc, float x) {
+  switch (kind) {
+    case VecReduce::kSum: return acc + x;
+    case VecReduce::kSumSquare: return acc + x * x;
+    case VecReduce::kMax: return (x > acc || x != x) ? x : acc;
+    case VecReduce::kMin: return (x < acc || x != x) ? x : acc;
+  }
+  return acc;
+}
+
+float fold_identity(VecReduce kind) {
+  return kind == VecReduce::kMax   ? -std::numeric_limits<float>::infinity()
+         : kind == VecReduce::kMin ? std::numeric_limits<float>::infinity()
+                                   : 0.0f;
+}
+
+// reduce_loop for float folds with a vectorized form: each contiguous run
+// goes to vec_kernels().reduce (innermost axis reduced) or ::accumulate
+// (innermost axis kept). `fin` maps the fold to the output (mean, sqrt).
+template <class Fin>
+void reduce_loop_vec(VecReduce kind, const float* in, float* out, const Geometry& g, Fin fin) {
+  const float init = fold_identity(kind);
+  if (g.reduce_count == 0 || g.out_numel == 0) {
+    for (int64_t o = 0; o < g.out_numel; ++o) out[o] = fin(init);
+    return;
+  }
+  const VecKernels& vec = vec_kernels();
+  const int64_t* roffs = g.reduced_offsets.data();
+  const int64_t nr = static_cast<int64_t>(g.reduced_offsets.size());
+  const int64_t n = g.inner;
+  // ~0.25 ns per element vectorized (8 lanes, bound by loads).
+  const int64_t cost = std::max<int64_t>(1, nr * n / 4);
+  if (g.inner_reduced) {
+    parallel_for(g.out_numel, cost, [&](int64_t begin, int64_t end) {
+      for (int64_t o = begin; o < end; ++o) {
+        const float* base = in + block_base(g, o);
+        float acc = init;
+        for (int64_t r = 0; r < nr; ++r) {
+          const float part = vec.reduce(kind, base + roffs[r], n);
+          acc = kind == VecReduce::kSumSquare ? acc + part : fold(kind, acc, part);
+        }
+        out[o] = fin(acc);
+      }
+    });
+    return;
+  }
+  parallel_for(g.out_numel / n, cost, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      float* acc = out + b * n;  // the output row is the accumulator
+      std::fill(acc, acc + n, init);
+      for (int64_t r = 0; r < nr; ++r) vec.accumulate(kind, acc, in + block_base(g, b) + roffs[r], n);
+      for (int64_t k = 0; k < n; ++k) acc[k] = fin(acc[k]);
+    }
+  });
+}
+
+// Float Sum, Mean, Max, Min, SumSquare and L2 through reduce_loop_vec; false
+// for the other kinds.
+bool reduce_float_vec(ReduceKind kind, const float* in, float* out, const Geometry& g) {
+  const float count = static_cast<float>(g.reduce_count);
+  const auto same = [](float a) { return a; };
+  switch (kind) {
+    case ReduceKind::kSum: reduce_loop_vec(VecReduce::kSum, in, out, g, same); return true;
+    case ReduceKind::kMean:
+      reduce_loop_vec(VecReduce::kSum, in, out, g, [count](float a) { return a / count; });
+      return true;
+    case ReduceKind::kMax: reduce_loop_vec(VecReduce::kMax, in, out, g, same); return true;
+    case ReduceKind::kMin: reduce_loop_vec(VecReduce::kMin, in, out, g, same); return true;
+    case ReduceKind::kSumSquare: reduce_loop_vec(VecReduce::kSumSquare, in, out, g, same); return true;
+    case ReduceKind::kL2:
+      reduce_loop_vec(VecReduce::kSumSquare, in, out, g,
+                      [](float a) { return static_cast<float>(std::sqrt(static_cast<double>(a))); });
+      return true;
+    default: return false;
+  }
+}
+
 template <class T, class A>
 T to_out(A v) {
   if constexpr (std::is_integral_v<T> && !std::is_integral_v<A>) {
@@ -172,6 +251,8 @@ T to_out(A v) {
 
 template <class T>
 void reduce_typed(ReduceKind kind, const T* in, T* out, const Geometry& g) {
+  if constexpr (std::is_same_v<T, float>)
+    if (reduce_float_vec(kind, in, out, g)) return;
   using A = Acc<T>;
   const auto id = [](T x, int64_t) { return static_cast<A>(x); };
   const auto add = [](A a, A b) { return static_cast<A>(a + b); };
@@ -239,6 +320,27 @@ void reduce_typed(ReduceKind kind, const T* in, T* out, const Geometry& g) {
     }
   }
 }
+
+}  // namespace
+
+// The portable VecKernels::reduce: 8 partial lanes, as reduce_loop.
+float scalar::reduce(VecReduce kind, const float* x, int64_t n) {
+  float part[kLanes];
+  std::fill(part, part + kLanes, fold_identity(kind));
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int l = 0; l < kLanes; ++l) part[l] = fold(kind, part[l], x[i + l]);
+  for (; i < n; ++i) part[0] = fold(kind, part[0], x[i]);
+  const VecReduce combine = kind == VecReduce::kSumSquare ? VecReduce::kSum : kind;
+  for (int l = 1; l < kLanes; ++l) part[0] = fold(combine, part[0], part[l]);
+  return part[0];
+}
+
+void scalar::accumulate(VecReduce kind, float* acc, const float* x, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) acc[i] = fold(kind, acc[i], x[i]);
+}
+
+namespace {
 
 class ReduceKernel final : public Kernel {
  public:

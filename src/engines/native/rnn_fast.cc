@@ -7,6 +7,7 @@
 #include <cmath>
 #include <utility>
 
+#include "core/cpu.h"
 #include "core/parallel.h"
 #include "engines/dnnl/packed_matmul.h"
 
@@ -17,9 +18,11 @@ using fast::Panels;
 using fast::StepArgs;
 
 Isa best_isa() {
-  static const Isa isa = __builtin_cpu_supports("avx512f")                                  ? Isa::kAvx512
-                         : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? Isa::kAvx2
-                                                                                           : Isa::kScalar;
+  // SKIFF_ISA=scalar (core/cpu.h) forces the scalar step as it does every
+  // other kernel; AVX-512 is this path's own step above AVX2.
+  static const Isa isa = kernel_isa() == CpuIsa::kScalar        ? Isa::kScalar
+                         : __builtin_cpu_supports("avx512f") ? Isa::kAvx512
+                                                              : Isa::kAvx2;
   return isa;
 }
 

@@ -1,14 +1,10 @@
-// AVX2/FMA steps of the fast LSTM/GRU path (see rnn_fast_step.h). Selected
-// at run time by cpuid; everything here has internal linkage except the
-// step functions, and the pragma comes after the includes so no library
-// inline function is compiled for AVX2 in this file.
-#include <immintrin.h>
-
+// AVX2/FMA steps of the fast LSTM/GRU path (see rnn_fast_step.h), built with
+// -mavx2 -mfma like every *_avx2.cc file and selected at run time (core/cpu.h);
+// sigmoid and tanh are simd_avx2.h's.
 #include <cstdint>
 
 #include "engines/native/rnn_fast_step.h"
-
-#pragma GCC target("avx2,fma")
+#include "engines/native/simd_avx2.h"
 
 namespace skiff::rnn::fast {
 namespace {
@@ -16,47 +12,6 @@ namespace {
 constexpr int kHalf = 8;  // floats per register; kUnit = 2 registers
 
 inline __m256 splat(float v) { return _mm256_set1_ps(v); }
-
-// e^x, Cephes' polynomial after reducing by n·ln2 (two-part constant): about
-// 2e-7 relative error on [-87, 88], where 2^n stays a normal float.
-inline __m256 exp8(__m256 x) {
-  x = _mm256_min_ps(_mm256_max_ps(x, splat(-87.0f)), splat(88.0f));
-  const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, splat(1.44269504088896341f)),
-                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256 r = _mm256_fnmadd_ps(n, splat(0.693359375f), x);
-  r = _mm256_fnmadd_ps(n, splat(-2.12194440e-4f), r);
-  __m256 p = splat(1.9875691500e-4f);
-  p = _mm256_fmadd_ps(p, r, splat(1.3981999507e-3f));
-  p = _mm256_fmadd_ps(p, r, splat(8.3334519073e-3f));
-  p = _mm256_fmadd_ps(p, r, splat(4.1665795894e-2f));
-  p = _mm256_fmadd_ps(p, r, splat(1.6666665459e-1f));
-  p = _mm256_fmadd_ps(p, r, splat(5.0000001201e-1f));
-  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, splat(1.0f)));
-  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-  return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
-}
-
-inline __m256 sigmoid8(__m256 x) {
-  return _mm256_div_ps(splat(1.0f), _mm256_add_ps(splat(1.0f), exp8(_mm256_sub_ps(_mm256_setzero_ps(), x))));
-}
-
-// tanh: Cephes' odd polynomial below |x| = 0.625 (where 1 - 2/(e^2x + 1)
-// would lose relative accuracy to cancellation), that formula above.
-inline __m256 tanh8(__m256 x) {
-  const __m256 sign = _mm256_and_ps(x, splat(-0.0f));
-  const __m256 ax = _mm256_xor_ps(x, sign);
-  const __m256 z = _mm256_mul_ps(x, x);
-  __m256 p = splat(-5.70498872745e-3f);
-  p = _mm256_fmadd_ps(p, z, splat(2.06390887954e-2f));
-  p = _mm256_fmadd_ps(p, z, splat(-5.37397155531e-2f));
-  p = _mm256_fmadd_ps(p, z, splat(1.33314422036e-1f));
-  p = _mm256_fmadd_ps(p, z, splat(-3.33332819422e-1f));
-  const __m256 small = _mm256_fmadd_ps(_mm256_mul_ps(p, z), x, x);
-  const __m256 e = exp8(_mm256_add_ps(ax, ax));
-  const __m256 large = _mm256_sub_ps(splat(1.0f), _mm256_div_ps(splat(2.0f), _mm256_add_ps(e, splat(1.0f))));
-  const __m256 big = _mm256_or_ps(large, sign);
-  return _mm256_blendv_ps(small, big, _mm256_cmp_ps(ax, splat(0.625f), _CMP_GE_OQ));
-}
 
 // acc[g * 2 + half] = Σ_k x[k] · panel[k][g][half]: 2·G independent sums;
 // with fewer than three gates two k's run at once to keep the FMA units
@@ -101,11 +56,11 @@ void lstm_step_avx2(const StepArgs& a) {
     const float* xw = a.xw + p * 4 * 16;
     for (int half = 0; half < 2; ++half) {
       auto pre = [&](int g) { return _mm256_add_ps(acc[g * 2 + half], _mm256_loadu_ps(xw + g * 16 + half * kHalf)); };
-      const __m256 i = sigmoid8(pre(0)), o = sigmoid8(pre(1)), f = sigmoid8(pre(2)), g = tanh8(pre(3));
+      const __m256 i = avx2::sigmoid(pre(0)), o = avx2::sigmoid(pre(1)), f = avx2::sigmoid(pre(2)), g = avx2::tanh(pre(3));
       float* c = a.c + p * 16 + half * kHalf;
       const __m256 cell = _mm256_fmadd_ps(f, _mm256_loadu_ps(c), _mm256_mul_ps(i, g));
       _mm256_storeu_ps(c, cell);
-      _mm256_storeu_ps(a.h_next + p * 16 + half * kHalf, _mm256_mul_ps(o, tanh8(cell)));
+      _mm256_storeu_ps(a.h_next + p * 16 + half * kHalf, _mm256_mul_ps(o, avx2::tanh(cell)));
     }
   });
 }
@@ -120,10 +75,10 @@ void gru_step_avx2(const StepArgs& a, bool linear_before_reset) {
       for (int half = 0; half < 2; ++half) {
         const int64_t u = p * 16 + half * kHalf;
         auto x_of = [&](int g) { return _mm256_loadu_ps(xw + g * 16 + half * kHalf); };
-        const __m256 z = sigmoid8(_mm256_add_ps(acc[half], x_of(0)));
-        const __m256 r = sigmoid8(_mm256_add_ps(acc[2 + half], x_of(1)));
+        const __m256 z = avx2::sigmoid(_mm256_add_ps(acc[half], x_of(0)));
+        const __m256 r = avx2::sigmoid(_mm256_add_ps(acc[2 + half], x_of(1)));
         const __m256 rh = _mm256_add_ps(acc[4 + half], a.rbh ? _mm256_loadu_ps(a.rbh + u) : _mm256_setzero_ps());
-        const __m256 h = tanh8(_mm256_fmadd_ps(r, rh, x_of(2)));
+        const __m256 h = avx2::tanh(_mm256_fmadd_ps(r, rh, x_of(2)));
         const __m256 prev = _mm256_loadu_ps(a.h_prev + u);
         _mm256_storeu_ps(a.h_next + u, _mm256_fmadd_ps(z, _mm256_sub_ps(prev, h), h));
       }
@@ -137,8 +92,8 @@ void gru_step_avx2(const StepArgs& a, bool linear_before_reset) {
     const float* xw = a.xw + p * 3 * 16;
     for (int half = 0; half < 2; ++half) {
       const int64_t u = p * 16 + half * kHalf;
-      const __m256 z = sigmoid8(_mm256_add_ps(acc[half], _mm256_loadu_ps(xw + half * kHalf)));
-      const __m256 r = sigmoid8(_mm256_add_ps(acc[2 + half], _mm256_loadu_ps(xw + 16 + half * kHalf)));
+      const __m256 z = avx2::sigmoid(_mm256_add_ps(acc[half], _mm256_loadu_ps(xw + half * kHalf)));
+      const __m256 r = avx2::sigmoid(_mm256_add_ps(acc[2 + half], _mm256_loadu_ps(xw + 16 + half * kHalf)));
       _mm256_storeu_ps(a.z + u, z);
       _mm256_storeu_ps(a.rh + u, _mm256_mul_ps(r, _mm256_loadu_ps(a.h_prev + u)));
     }
@@ -149,7 +104,7 @@ void gru_step_avx2(const StepArgs& a, bool linear_before_reset) {
     const float* xw = a.xw + p * 3 * 16 + 2 * 16;
     for (int half = 0; half < 2; ++half) {
       const int64_t u = p * 16 + half * kHalf;
-      const __m256 h = tanh8(_mm256_add_ps(acc[half], _mm256_loadu_ps(xw + half * kHalf)));
+      const __m256 h = avx2::tanh(_mm256_add_ps(acc[half], _mm256_loadu_ps(xw + half * kHalf)));
       const __m256 prev = _mm256_loadu_ps(a.h_prev + u);
       _mm256_storeu_ps(a.h_next + u, _mm256_fmadd_ps(_mm256_loadu_ps(a.z + u), _mm256_sub_ps(prev, h), h));
     }

@@ -1,6 +1,6 @@
 // AVX-512 steps of the fast LSTM/GRU path (see rnn_fast_step.h): one
-// register holds a panel's kUnit units of one gate. Same structure and
-// polynomials as rnn_fast_avx2.cc; selected at run time by cpuid, and the
+// register holds a panel's kUnit units of one gate. Same polynomials as
+// simd_avx2.h, 16 lanes wide; selected at run time by cpuid, and the
 // pragma comes after the includes so no library inline function is
 // compiled for AVX-512 here.
 #include <immintrin.h>
@@ -21,7 +21,8 @@ static_assert(kUnit == 16, "one AVX-512 register per gate");
 
 inline __m512 splat(float v) { return _mm512_set1_ps(v); }
 
-// e^x as exp8 in rnn_fast_avx2.cc (Cephes, ~2e-7 relative, [-87, 88]).
+// e^x: Cephes expf (range reduction by ln 2, degree-5 polynomial, about
+// 2e-7 relative error) on [-87, 88], where 2^n stays a normal float.
 inline __m512 exp16(__m512 x) {
   x = _mm512_min_ps(_mm512_max_ps(x, splat(-87.0f)), splat(88.0f));
   const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, splat(1.44269504088896341f)),
@@ -43,7 +44,8 @@ inline __m512 sigmoid16(__m512 x) {
   return _mm512_div_ps(splat(1.0f), _mm512_add_ps(splat(1.0f), exp16(_mm512_sub_ps(_mm512_setzero_ps(), x))));
 }
 
-// tanh as tanh8 in rnn_fast_avx2.cc: odd polynomial below |x| = 0.625.
+// tanh: Cephes' odd polynomial below |x| = 0.625 (where 1 - 2/(e^2x + 1)
+// would lose relative accuracy to cancellation), that formula above.
 inline __m512 tanh16(__m512 x) {
   const __m512i sign = _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(INT32_MIN));
   const __m512 ax = _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(x), sign));

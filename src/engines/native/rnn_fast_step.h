@@ -2,7 +2,7 @@
 // the recurrent product H·R^T as panels of matrix-vector products, fused
 // with the gate non-linearities and the state update. A scalar version
 // (rnn_fast.cc, exact std::exp/std::tanh), an AVX2/FMA version
-// (rnn_fast_avx2.cc, polynomial exp, ~2e-7 relative error) and an AVX-512
+// (rnn_fast_avx2.cc, simd_avx2.h's polynomial sigmoid/tanh) and an AVX-512
 // one (rnn_fast_avx512.cc, the same math) implement it.
 //
 // This header holds plain structs, declarations and one template whose

@@ -37,24 +37,69 @@ struct Before {
   }
 };
 
+// The first k indices in [begin, end) of `before`'s order, sorted, into
+// `order`. k = 1 is a scan; otherwise nth_element then a sort of the head:
+// O(n + k log k).
+template <class A>
+void select_top(const Before<A>& before, int64_t begin, int64_t end, int64_t k,
+                std::vector<int64_t>& order) {
+  if (k == 1) {
+    int64_t best = begin;
+    for (int64_t j = begin + 1; j < end; ++j)
+      if (before(j, best)) best = j;
+    order.assign(1, best);
+    return;
+  }
+  order.resize(static_cast<size_t>(end - begin));
+  std::iota(order.begin(), order.end(), begin);
+  k = std::min(k, end - begin);
+  if (k < end - begin) std::nth_element(order.begin(), order.begin() + k, order.end(), before);
+  std::sort(order.begin(), order.begin() + k, before);
+  order.resize(static_cast<size_t>(k));
+}
+
+// One long row on every thread: each chunk selects its own top k, then the
+// top k of those candidates is the row's. Before is a strict total order, so
+// this gives exactly the serial result.
+template <class A>
+void select_top_parallel(const Before<A>& before, int64_t n, int64_t k,
+                         std::vector<int64_t>& order) {
+  const int64_t chunks = std::min<int64_t>(max_threads(), n / k);
+  std::vector<std::vector<int64_t>> candidates(static_cast<size_t>(chunks));
+  parallel_for(chunks, (n / chunks) * 4, [&](int64_t begin, int64_t end) {
+    for (int64_t c = begin; c < end; ++c)
+      select_top(before, c * n / chunks, (c + 1) * n / chunks, k,
+                 candidates[static_cast<size_t>(c)]);
+  });
+  order.clear();
+  for (const auto& c : candidates) order.insert(order.end(), c.begin(), c.end());
+  std::nth_element(order.begin(), order.begin() + k, order.end(), before);
+  std::sort(order.begin(), order.begin() + k, before);
+  order.resize(static_cast<size_t>(k));
+}
+
+// Rows below this length stay on one thread even when they are few.
+constexpr int64_t kParallelRow = 1 << 14;
+
 template <class T>
 void topk_rows(const T* in, T* values, int64_t* indices, int64_t outer, int64_t n, int64_t inner,
                int64_t k, bool largest) {
   using A = std::conditional_t<std::is_same_v<T, Float16> || std::is_same_v<T, BFloat16>, float, T>;
   const int64_t rows = outer * inner;
-  const int64_t cost = n * 4 + k * 16;
-  parallel_for(rows, cost, [&](int64_t begin, int64_t end) {
+  // Fewer rows than threads (a detector's single score row): split each row.
+  const bool split_rows = rows < max_threads() && n >= kParallelRow && n >= 2 * k;
+  const auto run_rows = [&](int64_t begin, int64_t end) {
     std::vector<A> row(static_cast<size_t>(n));
-    std::vector<int64_t> order(static_cast<size_t>(n));
+    std::vector<int64_t> order;
     for (int64_t r = begin; r < end; ++r) {
       const int64_t o = r / inner, i = r % inner;
       const T* src = in + o * n * inner + i;
       for (int64_t j = 0; j < n; ++j) row[j] = static_cast<A>(src[j * inner]);
-      std::iota(order.begin(), order.end(), int64_t{0});
       const Before<A> before{row.data(), largest};
-      // nth_element then sort the head: O(n + k log k).
-      if (k < n) std::nth_element(order.begin(), order.begin() + k, order.end(), before);
-      std::sort(order.begin(), order.begin() + k, before);
+      if (split_rows)
+        select_top_parallel(before, n, k, order);
+      else
+        select_top(before, 0, n, k, order);
       T* vdst = values + o * k * inner + i;
       int64_t* idst = indices + o * k * inner + i;
       for (int64_t j = 0; j < k; ++j) {
@@ -62,7 +107,11 @@ void topk_rows(const T* in, T* values, int64_t* indices, int64_t outer, int64_t 
         idst[j * inner] = order[j];
       }
     }
-  });
+  };
+  if (split_rows)
+    run_rows(0, rows);
+  else
+    parallel_for(rows, n * 4 + k * 16, run_rows);
 }
 
 class TopKKernel final : public Kernel {

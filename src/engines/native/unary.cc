@@ -52,6 +52,7 @@ struct SignOp : UnaryOp {
 struct ErfOp : UnaryOp {
   using Types = decltype(kNumericTypes);
   static constexpr int64_t kCost = 10;
+  VecUnaryOp vec() const { return {VecUnary::kErf}; }
   template <class T>
   T operator()(T x) const {
     if constexpr (std::is_integral_v<T>)
@@ -89,7 +90,9 @@ struct IsInfOp : UnaryOp {
   bool detect_positive, detect_negative;
 };
 
-using ExpOp = MathOp<[](auto x) { return std::exp(x); }>;
+struct ExpOp : MathOp<[](auto x) { return std::exp(x); }> {
+  VecUnaryOp vec() const { return {VecUnary::kExp}; }
+};
 using LogOp = MathOp<[](auto x) { return std::log(x); }>;
 using SqrtOp = MathOp<[](auto x) { return std::sqrt(x); }, decltype(kFloatTypes), 2>;
 using ReciprocalOp = MathOp<[](auto x) { return decltype(x){1} / x; }, decltype(kFloatTypes), 2>;

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <limits>
@@ -71,6 +72,36 @@ TEST(TopK, LargeRowsMatchFullSort) {
       for (int64_t j = 0; j < k; ++j) ASSERT_EQ(out[1].data<int64_t>()[r * k + j], order[j]);
     }
   }
+}
+
+// One row long enough to be split across threads (the chunked selection),
+// with heavy ties and NaNs: the result must equal a stable full sort.
+TEST(TopK, OneLongRowSplitAcrossThreadsMatchesFullSort) {
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(2);
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> dist(0, 300);
+  const int64_t n = 50001;
+  Tensor x(DataType::kFloat, {1, n});
+  float* v = x.data<float>();
+  for (int64_t i = 0; i < n; ++i) v[i] = static_cast<float>(dist(rng));
+  for (int64_t i = 0; i < n; i += 997) v[i] = std::numeric_limits<float>::quiet_NaN();
+  for (int64_t largest : {1, 0}) {
+    std::vector<int64_t> order(static_cast<size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+      const bool an = v[a] != v[a], bn = v[b] != v[b];
+      if (an || bn) return an && !bn ? largest == 1 : (!an && bn ? largest == 0 : false);
+      return largest ? v[a] > v[b] : v[a] < v[b];
+    });
+    for (int64_t k : {1, 7, 100, 25000}) {
+      auto out = topk(x, k, -1, largest);
+      for (int64_t j = 0; j < k; ++j)
+        ASSERT_EQ(out[1].data<int64_t>()[j], order[static_cast<size_t>(j)])
+            << "largest " << largest << " k " << k << " at " << j;
+    }
+  }
+  omp_set_num_threads(saved);
 }
 
 TEST(TopK, KZeroAndKEqualToAxis) {
