@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/error.h"
 #include "engines/dnnl/common.h"
 
 namespace skiff::dnnl_engine {
@@ -62,10 +63,14 @@ std::shared_ptr<const PackedMatmul::Entry> PackedMatmul::entry(int64_t m, int th
   }
   // Built outside the lock: creation takes a while and two threads racing
   // for the same key only build it twice.
-  const dnnl::matmul::primitive_desc pd = matmul_pd(m, n_, k_, impl_->weights_desc);
   auto made = std::make_shared<Entry>();
-  made->primitive = dnnl::matmul(pd);
-  made->scratch_bytes = pd.scratchpad_desc().get_size();
+  try {
+    const dnnl::matmul::primitive_desc pd = matmul_pd(m, n_, k_, impl_->weights_desc);
+    made->primitive = dnnl::matmul(pd);
+    made->scratch_bytes = pd.scratchpad_desc().get_size();
+  } catch (const dnnl::error& e) {
+    fail(ErrorCode::kRuntime, "oneDNN matmul [", m, ", ", k_, "] x [", k_, ", ", n_, "]: ", e.what());
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   lru_.emplace_front(key, made);
   while (lru_.size() > kCapacity) lru_.pop_back();

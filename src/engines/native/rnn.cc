@@ -64,7 +64,11 @@ struct FastPath {
     spec.w = wt->data<float>();
     spec.r = rt->data<float>();
     spec.b = bt ? bt->data<float>() : nullptr;
-    fast = std::make_unique<const rnn::FastRecurrence>(spec);
+    try {
+      fast = std::make_unique<const rnn::FastRecurrence>(spec);
+    } catch (const std::exception&) {
+      return;  // oneDNN could not pack W (no memory, odd sizes): the reference path runs
+    }
     w = wt->raw();
     r = rt->raw();
     b = bt ? bt->raw() : nullptr;

@@ -9,6 +9,7 @@
 
 #include "core/cpu.h"
 #include "core/parallel.h"
+#include "core/shape.h"
 #include "engines/dnnl/packed_matmul.h"
 
 namespace skiff::rnn {
@@ -160,12 +161,12 @@ FastRecurrence::FastRecurrence(const FastSpec& spec, Isa isa)
 FastRecurrence::~FastRecurrence() = default;
 
 void FastRecurrence::run(const FastIo& io) const {
-  const int64_t D = spec_.directions, rows = io.seq_length * io.batch;
-  Tensor xw(DataType::kFloat, {rows * D * gates_ * padded_});
+  const int64_t D = spec_.directions, rows = checked_mul(io.seq_length, io.batch);
+  Tensor xw(DataType::kFloat, {checked_mul(rows, D * gates_ * padded_)});
   projection_->run(io.x, rows, xw.data<float>());
   // Per direction and batch entry: two hidden-state buffers, the cell
   // state, and the GRU's z and r ⊙ Ht-1.
-  const int64_t per_direction = 5 * io.batch * padded_;
+  const int64_t per_direction = checked_mul(5 * io.batch, padded_);
   Tensor scratch = Tensor::zeros(DataType::kFloat, {D * per_direction});
   if (D > 1 && max_threads() > 1) {
     // One direction per thread, no synchronisation inside the recurrence.
