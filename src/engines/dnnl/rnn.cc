@@ -3,7 +3,12 @@
 // and one summed bias, so the op permutes its constant weights once when it
 // is created. Peepholes, custom activations, clipping, sequence lengths
 // shorter than the input and batch-first layout run natively.
+//
+// Batches up to FastRecurrence::kMaxBatch run natively too, on the fast
+// path of rnn_fast.h: oneDNN 2.6's primitive is 2.3-7x slower there, while
+// from batch 8 on it wins (docs/performance.md, "Recurrent layers").
 #include "engines/dnnl/op.h"
+#include "engines/native/rnn_fast.h"
 
 namespace skiff::dnnl_engine {
 
@@ -70,6 +75,7 @@ class LstmOp final : public DnnlOp {
     const Shape& x = b.input_shape(0);
     if (x.size() != 3 || x[2] != input_size_ || (directions_ == 2) != (direction_ == "bidirectional")) return false;
     const int64_t steps = x[0], batch = x[1], h = hidden_, d = directions_;
+    if (batch <= rnn::FastRecurrence::kMaxBatch) return false;
     if (b.has_input(4)) {  // sequence_lens: only the full length is oneDNN's case
       const Tensor* lens = b.constant(4);
       if (!lens || lens->numel() != batch) return false;

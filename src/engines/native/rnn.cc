@@ -11,6 +11,7 @@
 #include "core/dispatch.h"
 #include "core/parallel.h"
 #include "engines/kernel.h"
+#include "engines/native/rnn_fast.h"
 #include "engines/native/rnn_util.h"
 
 namespace skiff {
@@ -23,6 +24,77 @@ using rnn::RecurrentAttrs;
 using rnn::RecurrentShape;
 
 inline constexpr TypeList<float, double, Float16> kRecurrentTypes{};
+
+// The fast path (rnn_fast.h) and the constant weights it packed: it runs
+// only when the op is given those very tensors.
+struct FastPath {
+  std::unique_ptr<const rnn::FastRecurrence> fast;
+  const void* w = nullptr;
+  const void* r = nullptr;
+  const void* b = nullptr;
+
+  // Built for float ops whose W, R (and B) are initializers, with the
+  // default gate functions and no clip, peepholes or input_forget (`plain`).
+  FastPath(const KernelInfo& info, const RecurrentAttrs& attrs, rnn::FastCell cell, bool plain,
+           bool linear_before_reset) {
+    const Tensor* wt = info.constant_input(1);
+    const Tensor* rt = info.constant_input(2);
+    const Tensor* bt = info.constant_input(3);
+    if (!plain || attrs.has_clip || !wt || !rt || (info.has_input(3) && !bt)) return;
+    const std::vector<Activation::Kind> defaults =
+        cell == rnn::FastCell::kLstm
+            ? std::vector<Activation::Kind>{Activation::Kind::kSigmoid, Activation::Kind::kTanh, Activation::Kind::kTanh}
+            : std::vector<Activation::Kind>{Activation::Kind::kSigmoid, Activation::Kind::kTanh};
+    for (size_t i = 0; i < attrs.activations.size(); ++i)
+      if (attrs.activations[i].kind != defaults[i % defaults.size()]) return;
+    const int64_t D = attrs.num_directions, G = cell == rnn::FastCell::kLstm ? 4 : 3;
+    if (wt->dtype() != DataType::kFloat || rt->dtype() != DataType::kFloat || wt->rank() != 3 || rt->rank() != 3)
+      return;
+    const int64_t H = attrs.hidden_size >= 0 ? attrs.hidden_size : rt->dim(2), I = wt->dim(2);
+    if (H < 1 || I < 1 || wt->shape() != Shape{D, G * H, I} || rt->shape() != Shape{D, G * H, H}) return;
+    if (bt && (bt->dtype() != DataType::kFloat || bt->shape() != Shape{D, 2 * G * H})) return;
+    rnn::FastSpec spec;
+    spec.cell = cell;
+    spec.linear_before_reset = linear_before_reset;
+    spec.directions = D;
+    spec.reverse = attrs.reverse;
+    spec.layout = attrs.layout;
+    spec.hidden = H;
+    spec.input_size = I;
+    spec.w = wt->data<float>();
+    spec.r = rt->data<float>();
+    spec.b = bt ? bt->data<float>() : nullptr;
+    try {
+      fast = std::make_unique<const rnn::FastRecurrence>(spec);
+    } catch (const std::exception&) {
+      return;  // oneDNN could not pack W (no memory, odd sizes): the reference path runs
+    }
+    w = wt->raw();
+    r = rt->raw();
+    b = bt ? bt->raw() : nullptr;
+  }
+
+  // Runs the op on the fast path when it applies to these inputs.
+  bool run(KernelContext& ctx, const RecurrentShape& s) const {
+    if (!fast || ctx.input(0).dtype() != DataType::kFloat ||
+        ctx.input(1).raw() != w || ctx.input(2).raw() != r || (ctx.has_input(3) ? ctx.input(3).raw() : nullptr) != b)
+      return false;
+    const bool lstm = fast->gates() == 4;
+    const std::vector<int64_t> lens = rnn::sequence_lengths(ctx, s);
+    rnn::FastIo io;
+    io.x = ctx.input(0).data<float>();
+    io.seq_length = s.seq_length;
+    io.batch = s.batch;
+    io.lens = ctx.has_input(4) ? lens.data() : nullptr;
+    io.initial_h = ctx.has_input(5) ? ctx.input(5).data<float>() : nullptr;
+    io.initial_c = lstm && ctx.has_input(6) ? ctx.input(6).data<float>() : nullptr;
+    io.y = ctx.output_wanted(0) ? ctx.output(0).data<float>() : nullptr;
+    io.y_h = ctx.output_wanted(1) ? ctx.output(1).data<float>() : nullptr;
+    io.y_c = lstm && ctx.output_wanted(2) ? ctx.output(2).data<float>() : nullptr;
+    fast->run(io);
+    return true;
+  }
+};
 
 // X·W^T for every row of X (in X's own layout) and every direction, plus
 // Wb + Rb. Rb is folded only for the first `folded_rb_gates` gates: GRU with
@@ -262,7 +334,8 @@ class GruKernel final : public Kernel {
  public:
   explicit GruKernel(const KernelInfo& info)
       : attrs_(rnn::parse_recurrent_attrs(info, {"Sigmoid", "Tanh"})),
-        linear_before_reset_(info.opset() >= 3 && info.attr_int("linear_before_reset", 0) != 0) {}
+        linear_before_reset_(info.opset() >= 3 && info.attr_int("linear_before_reset", 0) != 0),
+        fast_(info, attrs_, rnn::FastCell::kGru, true, linear_before_reset_) {}
 
   void prepare(KernelContext& ctx) const override {
     rnn::declare_recurrent_outputs(ctx, rnn::check_recurrent_inputs(ctx, attrs_, 3, false), 1);
@@ -270,6 +343,7 @@ class GruKernel final : public Kernel {
 
   void compute(KernelContext& ctx) const override {
     const RecurrentShape s = rnn::check_recurrent_inputs(ctx, attrs_, 3, false);
+    if (fast_.run(ctx, s)) return;
     dispatch(kRecurrentTypes, ctx.input(0).dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
       using C = ComputeType<T>;
@@ -302,6 +376,7 @@ class GruKernel final : public Kernel {
 
   RecurrentAttrs attrs_;
   bool linear_before_reset_;
+  FastPath fast_;
 };
 
 // 1: output_sequence, no linear_before_reset; 3: linear_before_reset;
@@ -383,7 +458,8 @@ class LstmKernel final : public Kernel {
  public:
   explicit LstmKernel(const KernelInfo& info)
       : attrs_(rnn::parse_recurrent_attrs(info, {"Sigmoid", "Tanh", "Tanh"})),
-        input_forget_(info.attr_int("input_forget", 0) != 0) {}
+        input_forget_(info.attr_int("input_forget", 0) != 0),
+        fast_(info, attrs_, rnn::FastCell::kLstm, !input_forget_ && !info.has_input(7), false) {}
 
   void prepare(KernelContext& ctx) const override {
     rnn::declare_recurrent_outputs(ctx, rnn::check_recurrent_inputs(ctx, attrs_, 4, true), 2);
@@ -391,6 +467,7 @@ class LstmKernel final : public Kernel {
 
   void compute(KernelContext& ctx) const override {
     const RecurrentShape s = rnn::check_recurrent_inputs(ctx, attrs_, 4, true);
+    if (fast_.run(ctx, s)) return;
     dispatch(kRecurrentTypes, ctx.input(0).dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
       using C = ComputeType<T>;
@@ -409,6 +486,7 @@ class LstmKernel final : public Kernel {
  private:
   RecurrentAttrs attrs_;
   bool input_forget_;
+  FastPath fast_;
 };
 
 // 1: output_sequence (Y is produced whenever the graph uses it);
