@@ -11,6 +11,7 @@
 #include "onnx/onnx.h"
 #include "passes/pass_manager.h"
 #include "runtime/plan.h"
+#include "runtime/threads.h"
 #include "skiff/skiff.h"
 
 namespace skiff {
@@ -31,6 +32,11 @@ Config& Config::profiling(bool on) {
 Config& Config::threads(int count) {
   if (count < 0) fail(ErrorCode::kInvalidInput, "Config::threads: count must be >= 0, got ", count);
   threads_ = count;
+  return *this;
+}
+
+Config& Config::adaptive_threads(bool on) {
+  adaptive_threads_ = on;
   return *this;
 }
 
@@ -196,8 +202,9 @@ std::vector<Tensor> Predictor::run(const NamedTensors& inputs) const {
     if (!given[i])
       fail(ErrorCode::kInvalidInput, "model '", impl.label, "': input '", impl.inputs[i].name, "' is missing");
   // OpenMP's thread count is per calling thread, so concurrent runs with
-  // different settings do not interfere.
-  if (impl.config.threads() > 0) omp_set_num_threads(impl.config.threads());
+  // different settings do not interfere; see runtime/threads.h.
+  const runtime::RunThreads run_threads(
+      runtime::threads_for_run(impl.config.threads(), impl.config.adaptive_threads()));
   std::vector<Value> values;
   Profile profile;
   Profiler profiler(&profile);

@@ -1,0 +1,71 @@
+#include "runtime/threads.h"
+
+#include <fcntl.h>
+#include <omp.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace skiff::runtime {
+
+namespace {
+
+// The default thread count, read before any run changes the calling
+// thread's setting.
+const int kDefaultThreads = omp_get_max_threads();
+
+bool spin_from_environment() {
+  const char* policy = std::getenv("OMP_WAIT_POLICY");
+  if (policy && strcasecmp(policy, "passive") == 0) return false;
+  const char* spin = std::getenv("GOMP_SPINCOUNT");
+  return !(spin && std::strcmp(spin, "0") == 0);
+}
+
+// Runnable threads in the whole system, this one included (the fourth field
+// of /proc/loadavg, "running/total"); 0 when unknown.
+int runnable_threads() {
+  const int fd = ::open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char text[128];
+  const ssize_t n = ::read(fd, text, sizeof text - 1);
+  ::close(fd);
+  if (n <= 0) return 0;
+  text[n] = '\0';
+  const char* p = text;
+  for (int field = 0; field < 3 && p; ++field) {
+    while (*p && *p != ' ') ++p;
+    while (*p == ' ') ++p;
+  }
+  return static_cast<int>(std::strtol(p, nullptr, 10));
+}
+
+}  // namespace
+
+bool openmp_threads_spin() {
+  static const bool spin = spin_from_environment();
+  return spin;
+}
+
+int threads_for_run(int requested, bool adaptive) {
+  int threads = requested > 0 ? requested : kDefaultThreads;
+  if (threads <= 1 || !adaptive || !openmp_threads_spin()) return threads;
+  const int others = runnable_threads() - 1;
+  const int idle = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) - (others > 0 ? others : 0);
+  if (idle < threads) threads = idle > 1 ? idle : 1;
+  return threads;
+}
+
+RunThreads::RunThreads(int threads) : saved_(omp_get_max_threads()), threads_(threads) {
+  omp_set_num_threads(threads);
+}
+
+RunThreads::~RunThreads() {
+  omp_set_num_threads(saved_);
+  // Ends this thread's pool (not other callers'); the next parallel region
+  // starts new threads. A no-op inside an enclosing parallel region.
+  if (threads_ > 1 && openmp_threads_spin()) omp_pause_resource_all(omp_pause_soft);
+}
+
+}  // namespace skiff::runtime
