@@ -211,7 +211,7 @@ Tensor random_tensor(DataType dtype, const Shape& shape, std::mt19937_64& rng) {
       else if constexpr (std::is_integral_v<T>) p[i] = static_cast<T>(small(rng));
       else p[i] = static_cast<T>(real(rng));
     }
-  }, "bench input of type " + dtype_name(dtype));
+  }, str_cat("bench input of type ", dtype_name(dtype)));
   return t;
 }
 
