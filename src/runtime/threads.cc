@@ -50,7 +50,7 @@ bool openmp_threads_spin() {
 
 int threads_for_run(int requested, bool adaptive) {
   int threads = requested > 0 ? requested : kDefaultThreads;
-  if (threads <= 1 || !adaptive || !openmp_threads_spin()) return threads;
+  if (threads <= 1 || !adaptive) return threads;
   const int others = runnable_threads() - 1;
   const int idle = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) - (others > 0 ? others : 0);
   if (idle < threads) threads = idle > 1 ? idle : 1;
