@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <climits>
 #include <cstdlib>
 #include <cstring>
 
@@ -47,7 +46,7 @@ int runnable_threads() {
 // runnable_threads(), read at most once a millisecond: a read costs 6-8 us,
 // 2% of the PaddleOCR classifier's run.
 int recent_runnable_threads() {
-  static std::atomic<int64_t> read_at{INT64_MIN};
+  static std::atomic<int64_t> read_at{0};
   static std::atomic<int> runnable{0};
   const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now().time_since_epoch()).count();
