@@ -4,7 +4,10 @@
 //
 //   node ort_bench.js MODEL --threads N --runs N --warmup N [--duration S] [--shape NAME=D0,D1]...
 //
-// Prints one JSON object: median_ms, p90_ms, p99_ms, mean_ms, min_ms, runs.
+// Prints one JSON object: median_ms, p90_ms, p99_ms, mean_ms, min_ms, runs,
+// and memory as `skiff bench` measures it: peak_rss_bytes (the process's
+// VmHWM) and baseline_rss_bytes (VmRSS with onnxruntime-node loaded, before
+// the session is created), so that peak - baseline is what the model costs.
 // Inputs are seeded pseudo-random (floats in [-1, 1), integers in [0, 10)).
 // onnxruntime-node is found like tests/models/ort_run.js finds it:
 // $SKIFF_ORT_NODE or ${SKIFF_CACHE:-~/.cache/skiff}/npm/node_modules/onnxruntime-node.
@@ -86,9 +89,20 @@ function percentile(sorted, p) {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
 }
 
+// A /proc/self/status field in bytes ('VmHWM', 'VmRSS'), 0 when unknown.
+function statusBytes(field) {
+  try {
+    const m = fs.readFileSync('/proc/self/status', 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+    return m ? parseInt(m[1], 10) * 1024 : 0;
+  } catch (e) {
+    return 0;
+  }
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const ort = loadOrt();
+  const baseline = statusBytes('VmRSS');
   const session = await ort.InferenceSession.create(o.model, {
     executionProviders: ['cpu'], intraOpNumThreads: o.threads, interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
@@ -119,6 +133,7 @@ async function main() {
     engine: 'onnxruntime', version: ort.env && ort.env.versions ? ort.env.versions.common : '',
     threads: o.threads, runs: latencies.length, median_ms: percentile(sorted, 0.5),
     p90_ms: percentile(sorted, 0.9), p99_ms: percentile(sorted, 0.99), mean_ms: mean, min_ms: sorted[0],
+    peak_rss_bytes: statusBytes('VmHWM'), baseline_rss_bytes: baseline,
   }) + '\n');
 }
 

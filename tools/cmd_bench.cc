@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -30,8 +30,10 @@ Runs MODEL repeatedly on seeded random inputs through the Predictor API:
 first --warmup runs (not counted), then runs until --duration seconds have
 passed or --runs runs are done (whichever comes first when both are given).
 Prints median, p90, p99, mean and min latency, throughput (samples per
-second: batch x runs / time) and peak memory (VmHWM). A progress bar is
-drawn on stderr when it is a terminal.
+second: batch x runs / time) and peak memory: the process's peak resident
+memory (VmHWM) and its baseline, the resident memory just before the model
+is loaded (the runtime alone), so that peak - baseline is what the model
+costs. A progress bar is drawn on stderr when it is a terminal.
 
 Options:
   --duration S        seconds of measured runs (default 10 unless --runs)
@@ -215,6 +217,7 @@ Tensor random_tensor(DataType dtype, const Shape& shape, std::mt19937_64& rng) {
   return t;
 }
 
+// A /proc/self/status field in bytes ("VmHWM:", "VmRSS:"), 0 when unknown.
 int64_t status_bytes(const char* field) {
   std::ifstream status("/proc/self/status");
   std::string line;
@@ -262,6 +265,7 @@ int cmd_bench(const std::vector<std::string>& args) {
   config.threads(o.threads).adaptive_threads(!o.fixed_threads).primitive_cache_capacity(o.cache);
   if (!o.engines.empty()) config.engines(o.engines);
   using clock = std::chrono::steady_clock;
+  const int64_t baseline = status_bytes("VmRSS:");
   const auto load_start = clock::now();
   std::unique_ptr<Predictor> predictor;
   try {
@@ -321,20 +325,23 @@ int cmd_bench(const std::vector<std::string>& args) {
     std::printf(
         "{\"model\": \"%s\", \"engines\": \"%s\", \"threads\": %d, \"batch\": %lld, \"runs\": %zu, "
         "\"load_ms\": %.3f, \"median_ms\": %.4f, \"p90_ms\": %.4f, \"p99_ms\": %.4f, \"mean_ms\": %.4f, "
-        "\"min_ms\": %.4f, \"throughput_per_s\": %.3f, \"peak_rss_bytes\": %lld, \"idle_seconds\": %g, "
-        "\"idle_cpu_ms\": %.3f%s%s}\n",
+        "\"min_ms\": %.4f, \"throughput_per_s\": %.3f, \"peak_rss_bytes\": %lld, \"baseline_rss_bytes\": %lld, "
+        "\"idle_seconds\": %g, \"idle_cpu_ms\": %.3f%s%s}\n",
         o.model.c_str(), engines.c_str(), threads, static_cast<long long>(batch), latencies.size(), load_ms,
         percentile(sorted, 0.5), percentile(sorted, 0.9), percentile(sorted, 0.99), mean, sorted.front(),
-        throughput, static_cast<long long>(peak), o.idle, idle_ms, sweep.empty() ? "" : ", ", sweep.c_str());
+        throughput, static_cast<long long>(peak), static_cast<long long>(baseline), o.idle, idle_ms,
+        sweep.empty() ? "" : ", ", sweep.c_str());
     return kExitOk;
   }
   {
     std::printf("model:      %s\nengines:    %s\nthreads:    %d\nbatch:      %lld\nload:       %.1f ms\n"
                 "runs:       %zu (+%lld warm-up)\nmedian:     %.3f ms\np90:        %.3f ms\np99:        %.3f ms\n"
-                "mean:       %.3f ms\nmin:        %.3f ms\nthroughput: %.2f samples/s\npeak mem:   %.1f MiB\n",
+                "mean:       %.3f ms\nmin:        %.3f ms\nthroughput: %.2f samples/s\n"
+                "peak mem:   %.1f MiB (baseline %.1f MiB before loading; model %.1f MiB)\n",
                 o.model.c_str(), engines.c_str(), threads, static_cast<long long>(batch), load_ms, latencies.size(),
                 static_cast<long long>(o.warmup), percentile(sorted, 0.5), percentile(sorted, 0.9),
-                percentile(sorted, 0.99), mean, sorted.front(), throughput, static_cast<double>(peak) / (1 << 20));
+                percentile(sorted, 0.99), mean, sorted.front(), throughput, static_cast<double>(peak) / (1 << 20),
+                static_cast<double>(baseline) / (1 << 20), static_cast<double>(peak - baseline) / (1 << 20));
     if (idle_ms >= 0)
       std::printf("idle cpu:   %.2f ms of CPU time in the %g s after the last run\n", idle_ms, o.idle);
   }

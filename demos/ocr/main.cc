@@ -9,11 +9,7 @@
 // Models default to the cache scripts/fetch-models.sh fills
 // ($SKIFF_DET_MODEL... or ${SKIFF_CACHE:-~/.cache/skiff}/npm/models.env).
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -21,6 +17,7 @@
 
 #include <skiff/skiff.h>
 
+#include "common/demo_cli.h"
 #include "detector.h"
 #include "image.h"
 #include "recognizer.h"
@@ -28,11 +25,17 @@
 namespace skiff_ocr {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using skiff_demo::Clock;
+using skiff_demo::json_string;
+using skiff_demo::ms_since;
+using skiff_demo::UsageError;
 
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
+constexpr const char* kUsage =
+    "usage: skiff-ocr IMAGE [--json] [--draw OUT.png] [--timing] [--repeat N] [--threads N]\n"
+    "                 [--det M] [--cls M] [--rec M] [--keys FILE] [--no-cls] [--drop-score S]\n"
+    "                 [--unclip-ratio R] [--box-threshold T] [--limit-side N]\n"
+    "                 [--limit-type max|min] [--dilate]\n"
+    "Models default to the cache scripts/fetch-models.sh fills. See demos/ocr/README.md.\n";
 
 struct Options {
   std::string image;
@@ -62,31 +65,12 @@ struct Timing {
   }
 };
 
-[[noreturn]] void usage(const std::string& problem, int status = 64) {
-  std::fprintf(status ? stderr : stdout,
-               "skiff-ocr: %s\n"
-               "usage: skiff-ocr IMAGE [--json] [--draw OUT.png] [--timing] [--repeat N] [--threads N]\n"
-               "                 [--det M] [--cls M] [--rec M] [--keys FILE] [--no-cls] [--drop-score S]\n"
-               "                 [--unclip-ratio R] [--box-threshold T] [--limit-side N]\n"
-               "                 [--limit-type max|min] [--dilate]\n"
-               "Models default to the cache scripts/fetch-models.sh fills. See demos/ocr/README.md.\n",
-               problem.c_str());
-  std::exit(status);
-}
-
-int parse_int(const std::string& flag, const std::string& value, int min) {
-  char* end = nullptr;
-  long v = std::strtol(value.c_str(), &end, 10);
-  if (value.empty() || *end != '\0' || v < min || v > 1000000) usage(flag + " wants an integer >= " + std::to_string(min));
-  return static_cast<int>(v);
-}
-
 Options parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage(arg + " needs a value");
+      if (i + 1 >= argc) throw UsageError(arg + " needs a value");
       return argv[++i];
     };
     if (arg == "--json") o.json = true;
@@ -97,63 +81,33 @@ Options parse(int argc, char** argv) {
     else if (arg == "--cls") o.cls = value();
     else if (arg == "--rec") o.rec = value();
     else if (arg == "--keys") o.keys = value();
-    else if (arg == "--threads") o.threads = parse_int(arg, value(), 0);
-    else if (arg == "--repeat") o.repeat = parse_int(arg, value(), 1);
-    else if (arg == "--limit-side") o.detector.limit_side_len = parse_int(arg, value(), 32);
-    else if (arg == "--drop-score") o.drop_score = std::strtof(value().c_str(), nullptr);
-    else if (arg == "--unclip-ratio") o.detector.unclip_ratio = std::strtod(value().c_str(), nullptr);
-    else if (arg == "--box-threshold") o.detector.box_threshold = std::strtof(value().c_str(), nullptr);
+    else if (arg == "--threads") o.threads = skiff_demo::parse_int(arg, value(), 0, 1024);
+    else if (arg == "--repeat") o.repeat = skiff_demo::parse_int(arg, value(), 1, 1000000);
+    else if (arg == "--limit-side") o.detector.limit_side_len = skiff_demo::parse_int(arg, value(), 32, 100000);
+    else if (arg == "--drop-score") o.drop_score = static_cast<float>(skiff_demo::parse_number(arg, value(), 0, 1));
+    else if (arg == "--unclip-ratio") o.detector.unclip_ratio = skiff_demo::parse_number(arg, value(), 0, 100);
+    else if (arg == "--box-threshold") o.detector.box_threshold = static_cast<float>(skiff_demo::parse_number(arg, value(), 0, 1));
     else if (arg == "--dilate") o.detector.dilate = true;
     else if (arg == "--limit-type") {
       const std::string type = value();
-      if (type != "min" && type != "max") usage("--limit-type is min or max");
+      if (type != "min" && type != "max") throw UsageError("--limit-type is min or max");
       o.detector.limit_min = type == "min";
     }
-    else if (arg == "-h" || arg == "--help") usage("PaddleOCR v4 on skiff", 0);
-    else if (!arg.empty() && arg[0] == '-') usage("unknown option " + arg);
+    else if (arg == "-h" || arg == "--help") throw UsageError("PaddleOCR v4 on skiff", 0);
+    else if (!arg.empty() && arg[0] == '-') throw UsageError("unknown option " + arg);
     else if (o.image.empty()) o.image = arg;
-    else usage("one image at a time (got '" + o.image + "' and '" + arg + "')");
+    else throw UsageError("one image at a time (got '" + o.image + "' and '" + arg + "')");
   }
-  if (o.image.empty()) usage("no image given");
+  if (o.image.empty()) throw UsageError("no image given");
   return o;
 }
 
-// KEY=PATH lines of the models.env that scripts/fetch-models.sh writes.
-std::map<std::string, std::string> cached_paths() {
-  std::map<std::string, std::string> paths;
-  std::string root;
-  if (const char* cache = std::getenv("SKIFF_CACHE")) root = cache;
-  else if (const char* home = std::getenv("HOME")) root = std::string(home) + "/.cache/skiff";
-  std::ifstream in(root + "/npm/models.env");
-  std::string line;
-  while (std::getline(in, line)) {
-    const size_t eq = line.find('=');
-    if (eq != std::string::npos) paths[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return paths;
-}
-
-void resolve(std::string& path, const char* key, const std::map<std::string, std::string>& cache) {
-  if (!path.empty()) return;
-  if (const char* env = std::getenv(key)) path = env;
-  else if (auto it = cache.find(key); it != cache.end()) path = it->second;
+void resolve(std::string& path, const char* key) {
+  if (path.empty()) path = skiff_demo::cached_model_path(key);
   if (path.empty()) {
     throw std::runtime_error(std::string("no path for ") + key +
                              ": run scripts/fetch-models.sh (or pass it on the command line)");
   }
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += static_cast<char>(c);
-    else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else out += static_cast<char>(c);
-  }
-  return out + "\"";
 }
 
 std::string box_text(const Quad& q, bool json) {
@@ -245,11 +199,10 @@ std::vector<Line> read_text(const Image& image, const Detector& detector, const 
 
 int run(const Options& o_in) {
   Options o = o_in;
-  const auto cache = cached_paths();
-  resolve(o.det, "SKIFF_DET_MODEL", cache);
-  resolve(o.rec, "SKIFF_REC_MODEL", cache);
-  resolve(o.keys, "SKIFF_OCR_KEYS", cache);
-  if (o.use_cls) resolve(o.cls, "SKIFF_CLS_MODEL", cache);
+  resolve(o.det, "SKIFF_DET_MODEL");
+  resolve(o.rec, "SKIFF_REC_MODEL");
+  resolve(o.keys, "SKIFF_OCR_KEYS");
+  if (o.use_cls) resolve(o.cls, "SKIFF_CLS_MODEL");
 
   Timing best;
   auto start = Clock::now();
@@ -288,14 +241,5 @@ int run(const Options& o_in) {
 }  // namespace skiff_ocr
 
 int main(int argc, char** argv) {
-  const skiff_ocr::Options options = skiff_ocr::parse(argc, argv);
-  try {
-    return skiff_ocr::run(options);
-  } catch (const skiff::Error& e) {
-    std::fprintf(stderr, "skiff-ocr: %s: %s\n", skiff::error_code_name(e.code()), e.what());
-    return e.code() == skiff::ErrorCode::kUnsupported ? 4 : 3;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "skiff-ocr: %s\n", e.what());
-    return 1;
-  }
+  return skiff_demo::demo_main("skiff-ocr", skiff_ocr::kUsage, argc, argv, skiff_ocr::parse, skiff_ocr::run);
 }

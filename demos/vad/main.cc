@@ -8,26 +8,29 @@
 // The model defaults to the cache scripts/fetch-models.sh fills
 // ($SKIFF_VAD_MODEL or ${SKIFF_CACHE:-~/.cache/skiff}/npm/models.env).
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <stdexcept>
 #include <string>
 
 #include <skiff/skiff.h>
 
+#include "common/demo_cli.h"
 #include "vad.h"
 #include "wav.h"
 
 namespace skiff_vad {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using skiff_demo::Clock;
+using skiff_demo::json_string;
+using skiff_demo::ms_since;
+using skiff_demo::UsageError;
 
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
+constexpr const char* kUsage =
+    "usage: skiff-vad AUDIO.wav [--json] [--timing] [--model M] [--threads N]\n"
+    "                 [--threshold P] [--neg-threshold P] [--min-speech-ms N]\n"
+    "                 [--min-silence-ms N] [--speech-pad-ms N] [--probabilities]\n"
+    "The model defaults to the cache scripts/fetch-models.sh fills. See demos/vad/README.md.\n";
 
 struct Options {
   std::string audio;
@@ -39,85 +42,45 @@ struct Options {
   SegmentOptions segments;
 };
 
-[[noreturn]] void usage(const std::string& problem, int status = 64) {
-  std::fprintf(status ? stderr : stdout,
-               "skiff-vad: %s\n"
-               "usage: skiff-vad AUDIO.wav [--json] [--timing] [--model M] [--threads N]\n"
-               "                 [--threshold P] [--neg-threshold P] [--min-speech-ms N]\n"
-               "                 [--min-silence-ms N] [--speech-pad-ms N] [--probabilities]\n"
-               "The model defaults to the cache scripts/fetch-models.sh fills. See demos/vad/README.md.\n",
-               problem.c_str());
-  std::exit(status);
-}
-
-double parse_number(const std::string& flag, const std::string& value, double min, double max) {
-  char* end = nullptr;
-  const double v = std::strtod(value.c_str(), &end);
-  if (value.empty() || *end != '\0' || !(v >= min && v <= max)) {
-    usage(flag + " wants a number in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
-  }
-  return v;
-}
-
 Options parse(int argc, char** argv) {
   Options o;
   bool neg_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage(arg + " needs a value");
+      if (i + 1 >= argc) throw UsageError(arg + " needs a value");
       return argv[++i];
     };
-    auto ms = [&]() { return static_cast<int>(parse_number(arg, value(), 0, 3600000)); };
+    auto probability = [&]() { return static_cast<float>(skiff_demo::parse_number(arg, value(), 0, 1)); };
+    auto ms = [&]() { return skiff_demo::parse_int(arg, value(), 0, 3600000); };
     if (arg == "--json") o.json = true;
     else if (arg == "--timing") o.timing = true;
     else if (arg == "--probabilities") o.print_probabilities = true;
     else if (arg == "--model") o.model = value();
-    else if (arg == "--threads") o.threads = static_cast<int>(parse_number(arg, value(), 0, 1024));
-    else if (arg == "--threshold") o.segments.threshold = static_cast<float>(parse_number(arg, value(), 0, 1));
+    else if (arg == "--threads") o.threads = skiff_demo::parse_int(arg, value(), 0, 1024);
+    else if (arg == "--threshold") o.segments.threshold = probability();
     else if (arg == "--neg-threshold") {
-      o.segments.neg_threshold = static_cast<float>(parse_number(arg, value(), 0, 1));
+      o.segments.neg_threshold = probability();
       neg_given = true;
     } else if (arg == "--min-speech-ms") o.segments.min_speech_ms = ms();
     else if (arg == "--min-silence-ms") o.segments.min_silence_ms = ms();
     else if (arg == "--speech-pad-ms") o.segments.speech_pad_ms = ms();
-    else if (arg == "-h" || arg == "--help") usage("Silero VAD v5 on skiff", 0);
-    else if (!arg.empty() && arg[0] == '-') usage("unknown option " + arg);
+    else if (arg == "-h" || arg == "--help") throw UsageError("Silero VAD v5 on skiff", 0);
+    else if (!arg.empty() && arg[0] == '-') throw UsageError("unknown option " + arg);
     else if (o.audio.empty()) o.audio = arg;
-    else usage("one audio file at a time");
+    else throw UsageError("one audio file at a time");
   }
-  if (o.audio.empty()) usage("no audio file given");
+  if (o.audio.empty()) throw UsageError("no audio file given");
   // silero-vad's default: the end threshold follows the start threshold.
   if (!neg_given) o.segments.neg_threshold = std::max(0.01f, o.segments.threshold - 0.15f);
   return o;
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += static_cast<char>(c);
-    else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else out += static_cast<char>(c);
-  }
-  return out + "\"";
-}
-
 std::string model_path(const std::string& given) {
   if (!given.empty()) return given;
-  if (const char* env = std::getenv("SKIFF_VAD_MODEL")) return env;
-  std::string root;
-  if (const char* cache = std::getenv("SKIFF_CACHE")) root = cache;
-  else if (const char* home = std::getenv("HOME")) root = std::string(home) + "/.cache/skiff";
-  std::ifstream in(root + "/npm/models.env");
-  std::string line;
-  const std::string key = "SKIFF_VAD_MODEL=";
-  while (std::getline(in, line)) {
-    if (line.rfind(key, 0) == 0) return line.substr(key.size());
-  }
-  throw std::runtime_error("no Silero VAD model: run scripts/fetch-models.sh (or pass --model)");
+  std::string path = skiff_demo::cached_model_path("SKIFF_VAD_MODEL");
+  if (path.empty()) throw std::runtime_error("no Silero VAD model: run scripts/fetch-models.sh (or pass --model)");
+  return path;
 }
 
 int run(const Options& o) {
@@ -177,14 +140,5 @@ int run(const Options& o) {
 }  // namespace skiff_vad
 
 int main(int argc, char** argv) {
-  const skiff_vad::Options options = skiff_vad::parse(argc, argv);
-  try {
-    return skiff_vad::run(options);
-  } catch (const skiff::Error& e) {
-    std::fprintf(stderr, "skiff-vad: %s: %s\n", skiff::error_code_name(e.code()), e.what());
-    return e.code() == skiff::ErrorCode::kUnsupported ? 4 : 3;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "skiff-vad: %s\n", e.what());
-    return 1;
-  }
+  return skiff_demo::demo_main("skiff-vad", skiff_vad::kUsage, argc, argv, skiff_vad::parse, skiff_vad::run);
 }

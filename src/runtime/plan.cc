@@ -64,43 +64,52 @@ std::vector<std::string> node_captures(const ir::Node& node) {
 // to the heap whenever a size or a check does not match.
 class RunMemory final : public OutputAllocator {
  public:
-  RunMemory(std::shared_ptr<const MemoryPattern> pattern, ArenaPool& pool, size_t num_slots)
-      : pattern_(std::move(pattern)), holder_(num_slots, -1) {
+  // `limit`: most bytes of tracked allocations and scratch alive at once (0:
+  // none), checked before allocating; `what` names the run in its errors.
+  RunMemory(std::shared_ptr<const MemoryPattern> pattern, ArenaPool& pool, size_t num_slots, size_t limit)
+      : pattern_(std::move(pattern)), holder_(num_slots, -1), limit_(limit) {
     if (pattern_) {
       if (pattern_->arena_bytes) arena_ = pool.acquire(pattern_->arena_bytes);
-      held_.assign(pattern_->allocations.size(), 0);
-      live_.assign(pattern_->allocations.size(), false);
+      for (const Allocation& a : pattern_->allocations) bytes_.push_back(a.bytes);
+      held_.assign(bytes_.size(), 0);
+      live_.assign(bytes_.size(), false);
     }
   }
 
-  void begin_step(int step) { step_ = step; }
+  // `reuse[o]`: the inputs whose buffer output o may take, in order.
+  void begin_step(int step, const ir::Node& node, std::vector<std::vector<const Tensor*>> reuse) {
+    step_ = step;
+    node_ = &node;
+    reuse_ = std::move(reuse);
+  }
 
   Tensor allocate(size_t output, DataType dtype, Shape shape) override {
     if (dtype == DataType::kString) return Tensor(dtype, std::move(shape));
     const int64_t numel = shape_numel(shape);
     const size_t bytes = (static_cast<size_t>(numel) * dtype_size(dtype) + 63) / 64 * 64;
-    if (!pattern_) {
-      Tensor t(dtype, std::move(shape));
-      if (bytes == 0) return t;
-      const int index = static_cast<int>(recorded_.size());
-      recorded_.push_back({step_, static_cast<int>(output), bytes, step_, step_});
-      ranges_[reinterpret_cast<uintptr_t>(t.raw())] = {index, bytes};
-      held_.push_back(0);
-      live_.push_back(true);
-      return t;
-    }
+    if (output < reuse_.size())
+      for (const Tensor* input : reuse_[output])
+        if (can_take(*input, dtype, numel)) {
+          for (auto& candidates : reuse_)  // an input's buffer serves one output
+            candidates.erase(std::remove(candidates.begin(), candidates.end(), input), candidates.end());
+          return input->reshaped(std::move(shape));
+        }
+    if (bytes) check_limit(bytes);
+    if (!pattern_) return heap(dtype, std::move(shape), bytes, output);
     auto it = pattern_->index.find(MemoryPattern::key(step_, static_cast<int>(output)));
-    if (it == pattern_->index.end() || !arena_) return Tensor(dtype, std::move(shape));
+    if (it == pattern_->index.end() || !arena_) return heap(dtype, std::move(shape), bytes, output);
     const int index = it->second;
     if (pattern_->allocations[index].bytes != bytes || live_[index])
-      return Tensor(dtype, std::move(shape));
+      return heap(dtype, std::move(shape), bytes, output);
     for (int other : pattern_->overlaps[index])
-      if (live_[other]) return Tensor(dtype, std::move(shape));
+      if (live_[other]) return heap(dtype, std::move(shape), bytes, output);
     char* p = arena_.get() + pattern_->offsets[index];
-    live_[index] = true;
+    set_live(index, true);
     ranges_[reinterpret_cast<uintptr_t>(p)] = {index, bytes};
     return Tensor::wrap(dtype, std::move(shape), p, arena_);
   }
+
+  void scratch(size_t bytes) override { check_limit(bytes); }
 
   // After a step: `slot` now holds `value`.
   void held(int slot, const Value& value) {
@@ -120,10 +129,11 @@ class RunMemory final : public OutputAllocator {
 
   // After a step's outputs are stored: allocations nobody holds are dead.
   void end_step() {
+    reuse_.clear();
     for (auto it = ranges_.begin(); it != ranges_.end();) {
       const int index = it->second.first;
       if (held_[index] == 0 && !pinned(index)) {
-        live_[index] = false;
+        set_live(index, false);
         it = ranges_.erase(it);
       } else {
         ++it;
@@ -141,6 +151,46 @@ class RunMemory final : public OutputAllocator {
   }
 
  private:
+  // A heap allocation, tracked like the arena's (indices past the pattern's)
+  // so that in-place reuse and the memory limit see it; recorded when there
+  // is no pattern yet.
+  Tensor heap(DataType dtype, Shape shape, size_t bytes, size_t output) {
+    Tensor t(dtype, std::move(shape));
+    if (bytes == 0) return t;
+    const int index = static_cast<int>(bytes_.size());
+    if (!pattern_) recorded_.push_back({step_, static_cast<int>(output), bytes, step_, step_});
+    bytes_.push_back(bytes);
+    ranges_[reinterpret_cast<uintptr_t>(t.raw())] = {index, bytes};
+    held_.push_back(0);
+    live_.push_back(false);
+    set_live(index, true);
+    return t;
+  }
+
+  // `input` is a whole allocation of this run that only its slot holds, so
+  // the output may overwrite it.
+  bool can_take(const Tensor& input, DataType dtype, int64_t numel) const {
+    if (input.dtype() != dtype || input.numel() != numel || numel == 0) return false;
+    auto it = ranges_.find(reinterpret_cast<uintptr_t>(input.raw()));
+    if (it == ranges_.end()) return false;
+    const int index = it->second.first;
+    return held_[index] == 1 && !pinned(index) &&
+           it->second.second == (input.nbytes() + 63) / 64 * 64;
+  }
+
+  void set_live(int index, bool live) {
+    if (live_[index] == live) return;
+    live_[index] = live;
+    live_bytes_ = live ? live_bytes_ + bytes_[index] : live_bytes_ - bytes_[index];
+  }
+
+  void check_limit(size_t bytes) const {
+    if (limit_ && live_bytes_ + bytes > limit_)
+      fail(ErrorCode::kRuntime, node_ ? node_->label() : std::string("the run"), " needs ", bytes,
+           " more bytes with ", live_bytes_, " already held: ", live_bytes_ + bytes,
+           " bytes is over the memory limit of ", limit_, " bytes (Config::memory_limit)");
+  }
+
   int find(const void* p) const {
     if (!p || ranges_.empty()) return -1;
     const auto address = reinterpret_cast<uintptr_t>(p);
@@ -150,7 +200,7 @@ class RunMemory final : public OutputAllocator {
     return address < it->first + it->second.second ? it->second.first : -1;
   }
   void kill(int index) {
-    live_[index] = false;
+    set_live(index, false);
     for (auto it = ranges_.begin(); it != ranges_.end(); ++it)
       if (it->second.first == index) {
         ranges_.erase(it);
@@ -167,10 +217,15 @@ class RunMemory final : public OutputAllocator {
   int step_ = 0;
   std::vector<Allocation> recorded_;
   std::map<uintptr_t, std::pair<int, size_t>> ranges_;  // live allocations by address
+  std::vector<size_t> bytes_;  // per allocation: the pattern's, then this run's heap ones
   std::vector<int> held_;    // slots holding each allocation
   std::vector<bool> live_;
   std::vector<int> holder_;  // allocation held by each slot, -1 for none
   std::vector<int> pinned_;  // held inside sequences: never planned
+  const ir::Node* node_ = nullptr;
+  std::vector<std::vector<const Tensor*>> reuse_;
+  size_t limit_;
+  size_t live_bytes_ = 0;  // tracked allocations alive now
 };
 
 double now_us() {
@@ -291,7 +346,62 @@ std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
   for (int s : plan->captured_slots_) keep[s] = true;
   for (size_t s = 0; s < last_use.size(); ++s)
     if (!keep[s] && last_use[s] >= 0) plan->steps_[last_use[s]].release.push_back(static_cast<int>(s));
+  plan->memory_limit_ = options.memory_limit;
+  plan->plan_in_place();
+  plan->drop_unused_constants();
   return plan;
+}
+
+void Plan::plan_in_place() {
+  std::vector<bool> excluded(num_slots_, false);  // graph inputs; constants, captures, outputs never die
+  for (int s : input_slots_) excluded[s] = true;
+  for (Step& step : steps_) {
+    step.in_place.assign(step.outputs.size(), {});
+    for (size_t o = 0; o < step.outputs.size(); ++o) {
+      if (step.outputs[o] < 0) continue;
+      for (size_t i = 0; i < step.inputs.size(); ++i) {
+        const int s = step.inputs[i];
+        if (s < 0 || excluded[s] || !step.kernel->in_place(o, i)) continue;
+        const bool dies_here = std::count(step.release.begin(), step.release.end(), s) == 1;
+        const bool read_once = std::count(step.inputs.begin(), step.inputs.end(), s) == 1 &&
+                               std::count(step.captured.begin(), step.captured.end(), s) == 0;
+        if (dies_here && read_once) step.in_place[o].push_back(static_cast<int>(i));
+      }
+    }
+  }
+}
+
+// Initializers no step of this graph reads (the weights of oneDNN regions
+// live in the regions' kernels) are dropped with their region bodies' copies,
+// so that the kernels hold the only references and can free what they
+// repack (ResNet-50: 102 MB of plain weights).
+void Plan::drop_unused_constants() {
+  std::vector<bool> used(num_slots_, false);
+  for (const Step& step : steps_) {
+    for (int s : step.inputs)
+      if (s >= 0) used[s] = true;
+    for (int s : step.captured) used[s] = true;
+  }
+  for (int s : output_slots_) used[s] = true;
+  std::unordered_set<const void*> kept;
+  std::vector<std::pair<int, Value>> constants;
+  for (auto& [s, v] : constants_)
+    if (used[s]) {
+      if (v.is_tensor()) kept.insert(v.tensor.raw());
+      constants.emplace_back(s, std::move(v));
+    }
+  constants_ = std::move(constants);
+  for (auto it = graph_.initializers.begin(); it != graph_.initializers.end();)
+    it = kept.count(it->second.raw()) ? std::next(it) : graph_.initializers.erase(it);
+  for (ir::Node& node : graph_.nodes) {
+    if (node.domain != kSkiffDomain || !EngineRegistry::global().find_region_engine(node.op_type)) continue;
+    for (auto& attr : node.attributes)
+      if (attr.name == "body" && attr.g && !attr.g->initializers.empty()) {
+        auto body = std::make_shared<ir::Graph>(*attr.g);  // the attribute may be shared
+        body->initializers.clear();
+        attr.g = std::move(body);
+      }
+  }
 }
 
 void Plan::validate_input(size_t index, const Value& value) const {
@@ -322,7 +432,7 @@ std::vector<Value> Plan::run(std::vector<Value> inputs, const std::vector<const 
   for (size_t i = 0; i < inputs.size(); ++i) validate_input(i, inputs[i]);
   const std::vector<int64_t> signature = shape_signature(inputs, captured);
   auto pattern = patterns_->find(signature);
-  RunMemory memory(pattern, *arenas_, num_slots_);
+  RunMemory memory(pattern, *arenas_, num_slots_, memory_limit_);
 
   std::vector<Value> slots(num_slots_);
   std::vector<const Value*> view(num_slots_, nullptr);
@@ -345,7 +455,11 @@ std::vector<Value> Plan::run(std::vector<Value> inputs, const std::vector<const 
   std::vector<Value> outputs;
   for (size_t index = 0; index < steps_.size(); ++index) {
     const Step& step = steps_[index];
-    memory.begin_step(static_cast<int>(index));
+    std::vector<std::vector<const Tensor*>> reuse(step.in_place.size());
+    for (size_t o = 0; o < step.in_place.size(); ++o)
+      for (int i : step.in_place[o])
+        if (const Value* v = view[step.inputs[i]]; v && v->is_tensor()) reuse[o].push_back(&v->tensor);
+    memory.begin_step(static_cast<int>(index), *step.node, std::move(reuse));
     std::vector<const Value*> in(step.inputs.size(), nullptr);
     for (size_t i = 0; i < step.inputs.size(); ++i)
       if (step.inputs[i] >= 0) {

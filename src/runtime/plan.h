@@ -2,6 +2,14 @@
 // for every step the slots that die after it. A Plan is immutable after
 // compile and run() keeps all per-call state on its own stack, so one Plan
 // serves many threads at once.
+//
+// In place: an output of a kernel that declares Kernel::in_place for an
+// input takes that input's buffer when, at compile time, the input's slot
+// dies at this step and is not a graph input, a constant, a captured value or
+// a graph output, and is read by no other input of the step; and, at run
+// time, the buffer is a whole allocation of this run's memory (never the
+// caller's memory or a weight) that no other slot holds, with the output's
+// dtype and element count.
 #pragma once
 
 #include <memory>
@@ -32,6 +40,10 @@ struct PlanOptions {
   // support, the rest run node by node ("native" when none is listed).
   std::vector<std::string> engines = default_engines();
   EngineOptions engine_options;
+  // Most bytes one run may hold at once for the tensors it computes
+  // (intermediates, outputs, kernels' scratch); 0: no limit. See
+  // Config::memory_limit in <skiff/skiff.h>.
+  size_t memory_limit = 0;
 };
 
 class Plan {
@@ -66,10 +78,13 @@ class Plan {
     std::vector<int> outputs;   // slot per node output, -1 when unused
     std::vector<int> captured;  // slots the node's subgraphs capture
     std::vector<int> release;   // slots whose last reader is this step
+    std::vector<std::vector<int>> in_place;  // per output: inputs whose buffer it may take (checked at run time)
   };
 
   Plan() = default;
   void validate_input(size_t index, const Value& value) const;
+  void plan_in_place();
+  void drop_unused_constants();
 
   ir::Graph graph_;  // a private copy: kernels keep references into it
   std::vector<std::string> captured_names_;
@@ -79,6 +94,7 @@ class Plan {
   std::vector<int> captured_slots_;
   std::vector<int> output_slots_;
   std::vector<Step> steps_;
+  size_t memory_limit_ = 0;
   // Memory patterns by input-shape signature, and the arenas they use:
   // internally synchronised, so run() stays const and thread-safe.
   std::unique_ptr<PatternCache> patterns_ = std::make_unique<PatternCache>(kDefaultPatternCapacity);

@@ -67,6 +67,11 @@ Config& Config::enable_dnnl(bool enabled) {
   return *this;
 }
 
+Config& Config::memory_limit(size_t bytes) {
+  memory_limit_ = bytes;
+  return *this;
+}
+
 Config& Config::primitive_cache_capacity(size_t signatures) {
   if (signatures == 0)
     fail(ErrorCode::kInvalidInput, "Config::primitive_cache_capacity: must be at least 1");
@@ -75,8 +80,9 @@ Config& Config::primitive_cache_capacity(size_t signatures) {
 }
 
 struct Predictor::Impl {
-  Config config;
-  ir::Model model;
+  int threads = 0;  // from the Config (the Config itself is not kept: it may hold the model's bytes)
+  bool adaptive_threads = true;
+  bool profiling = false;
   std::shared_ptr<const runtime::Plan> plan;
   std::vector<TensorInfo> inputs, outputs;
   std::unordered_map<std::string, size_t> input_index, output_index;
@@ -142,15 +148,22 @@ TensorInfo tensor_info(const ir::ValueInfo& vi) {
 Predictor::Predictor(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 Predictor::~Predictor() = default;
 
+// The model and the config's copy of its bytes are dropped once the plan is
+// compiled: the plan and its kernels hold the weights they use, so that a
+// predictor keeps no second copy of a model (ResNet-50: the imported graph's
+// 102 MB of initializers, or the bytes of Config::from_bytes).
 std::unique_ptr<Predictor> Predictor::create(const Config& config) {
   auto impl = std::make_shared<Impl>();
-  impl->config = config;
+  impl->threads = config.threads();
+  impl->adaptive_threads = config.adaptive_threads();
+  impl->profiling = config.profiling();
+  ir::Model model;
   if (!config.model_bytes().empty()) {
     impl->label = "<memory>";
-    impl->model = onnx::load_model_from_bytes(config.model_bytes().data(), config.model_bytes().size(), "", impl->label);
+    model = onnx::load_model_from_bytes(config.model_bytes().data(), config.model_bytes().size(), "", impl->label);
   } else if (!config.model_path().empty()) {
     impl->label = config.model_path();
-    impl->model = onnx::load_model(config.model_path());
+    model = onnx::load_model(config.model_path());
   } else {
     fail(ErrorCode::kInvalidInput, "Config names no model (give a path or bytes)");
   }
@@ -162,13 +175,14 @@ std::unique_ptr<Predictor> Predictor::create(const Config& config) {
     runtime::PlanOptions plan_options;
     if (!config.engines().empty()) plan_options.engines = config.engines();
     options.engines = plan_options.engines;  // fusions stay where the engines run them
-    passes::optimize(impl->model, options);
+    passes::optimize(model, options);
     plan_options.engine_options.primitive_cache_capacity = config.primitive_cache_capacity();
-    impl->plan = runtime::Plan::compile(impl->model.graph, impl->model.opsets, plan_options);
+    plan_options.memory_limit = config.memory_limit();
+    impl->plan = runtime::Plan::compile(model.graph, model.opsets, plan_options);
   } catch (const Error& e) {
     throw Error(e.code(), str_cat("model '", impl->label, "': ", e.what()));
   }
-  const ir::Graph& g = impl->model.graph;
+  const ir::Graph& g = model.graph;
   for (size_t i = 0; i < g.inputs.size(); ++i) {
     impl->inputs.push_back(tensor_info(g.inputs[i]));
     impl->input_index[g.inputs[i].name] = i;
@@ -203,20 +217,19 @@ std::vector<Tensor> Predictor::run(const NamedTensors& inputs) const {
       fail(ErrorCode::kInvalidInput, "model '", impl.label, "': input '", impl.inputs[i].name, "' is missing");
   // OpenMP's thread count is per calling thread, so concurrent runs with
   // different settings do not interfere; see runtime/threads.h.
-  const runtime::RunThreads run_threads(
-      runtime::threads_for_run(impl.config.threads(), impl.config.adaptive_threads()));
+  const runtime::RunThreads run_threads(runtime::threads_for_run(impl.threads, impl.adaptive_threads));
   std::vector<Value> values;
   Profile profile;
   Profiler profiler(&profile);
   try {
     const double start = steady_us();
     profiler.start(start);
-    values = impl.plan->run(std::move(ordered), {}, impl.config.profiling() ? &profiler : nullptr);
+    values = impl.plan->run(std::move(ordered), {}, impl.profiling ? &profiler : nullptr);
     profile.total_us = steady_us() - start;
   } catch (const Error& e) {
     throw Error(e.code(), str_cat("model '", impl.label, "': ", e.what()));
   }
-  if (impl.config.profiling()) {
+  if (impl.profiling) {
     std::lock_guard<std::mutex> lock(impl.profiles_mutex);
     impl.profiles[std::this_thread::get_id()] = std::move(profile);
   }

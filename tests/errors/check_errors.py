@@ -17,6 +17,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "support"))
+from refusal import run_refused  # noqa: E402
+
 from onnx import TensorProto, helper, mapping, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -54,37 +57,15 @@ def write_case(case, folder):
     return model_path, inputs_dir
 
 
-def sanitizer_env():
-    env = dict(os.environ)
-    # Sanitizer findings become fatal and visible; either fails the case.
-    env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
-    env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
-    return env
-
-
 def check_one(skiff, case, model, inputs_dir, engine):
     """Returns (ok, reason) for one case on one engine."""
     folder = os.path.dirname(model)
-    try:
-        proc = subprocess.run([skiff, "run", model, "--inputs", inputs_dir, "--engine", engine],
-                              stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT_S,
-                              env=sanitizer_env())
-    except subprocess.TimeoutExpired:
-        return False, "hung: no exit within %d s" % TIMEOUT_S
-    stderr = proc.stderr.decode(errors="replace")
-    lines = stderr.splitlines()
-    status = proc.returncode
-    if status < 0:
-        return False, "crashed with signal %d; stderr: %s" % (-status, " | ".join(lines[-5:]))
-    if "Sanitizer" in stderr or "runtime error:" in stderr:
-        return False, "sanitizer report (status %d): %s" % (status, " | ".join(lines[:8]))
-    if status != EXPECTED_STATUS:
-        return False, "exit status %d, expected %d; stderr: %s" % (status, EXPECTED_STATUS, " | ".join(lines[:5]))
-    if len(lines) != 1 or not lines[0].startswith("skiff: "):
-        return False, "expected one stderr line starting 'skiff: ', got: %s" % " | ".join(lines[:5])
+    reason, message = run_refused([skiff, "run", model, "--inputs", inputs_dir, "--engine", engine],
+                                  EXPECTED_STATUS, TIMEOUT_S)
+    if reason:
+        return False, reason
     # The paths hold the case name, which must not be what names the node.
-    message = lines[0].replace(folder, "")
+    message = message.replace(folder, "")
     if "'%s'" % case.name not in message:
         return False, "message does not name node '%s': %s" % (case.name, message)
     missing = [word for word in case.expect if word not in message.replace("'%s'" % case.name, "")]

@@ -16,41 +16,18 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "support"))
+from refusal import run_refused  # noqa: E402
+
 TIMEOUT_S = 60
 EXPECTED_STATUS = 2
 
 
-def sanitizer_env():
-    env = dict(os.environ)
-    # Make UBSan findings fatal and ASan leak reports visible; a finding then
-    # changes the status and adds stderr lines, both of which fail the check.
-    env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
-    env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
-    return env
-
-
 def check_one(skiff, model, words):
     """Returns (ok, reason) for one malformed model."""
-    command = [skiff, "run", model]
-    try:
-        proc = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, timeout=TIMEOUT_S, env=sanitizer_env())
-    except subprocess.TimeoutExpired:
-        return False, "hung: no exit within %d s" % TIMEOUT_S
-    stderr = proc.stderr.decode(errors="replace")
-    lines = stderr.splitlines()
-    status = proc.returncode
-    if status < 0:
-        return False, "crashed with signal %d; stderr: %s" % (-status, " | ".join(lines[-5:]))
-    if "Sanitizer" in stderr or "runtime error:" in stderr:
-        return False, "sanitizer report (status %d): %s" % (status, " | ".join(lines[:8]))
-    if status != EXPECTED_STATUS:
-        return False, "exit status %d, expected %d; stderr: %s" % (status, EXPECTED_STATUS, " | ".join(lines[:5]))
-    if len(lines) != 1 or not lines[0].strip():
-        return False, "expected exactly one non-empty stderr line, got %d: %s" % (len(lines), " | ".join(lines[:5]))
-    message = lines[0]
-    if not message.startswith("skiff: "):
-        return False, "stderr line does not start with 'skiff: ': %s" % message
+    reason, message = run_refused([skiff, "run", model], EXPECTED_STATUS, TIMEOUT_S)
+    if reason:
+        return False, reason
     # The file names (cycle.onnx, negative_dim.onnx...) echo the defect, so
     # they must not be what satisfies the check.
     lowered = message.replace(model, "").replace(os.path.basename(model), "").lower()

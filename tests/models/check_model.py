@@ -8,9 +8,10 @@ the same deterministic input and requires every output to match:
 
     check_model.py --skiff build/bin/skiff --model det --input x=1,3,640,640 [--seed 0] [--engine native]
 
---model is a path, or det / rec / cls for the PaddleOCR models that
+--model is a path, det / rec / cls for the PaddleOCR models that
 scripts/fetch-models.sh installs (it is asked for the path, and installs them
-when missing). Exit status: 0 match, 1 mismatch or either side failed,
+when missing), or zoo:NAME for a benchmark model bench/build_zoo.py exported
+into ${SKIFF_CACHE:-~/.cache/skiff}/zoo. Exit status: 0 match, 1 mismatch or either side failed,
 2 bad usage or missing tools.
 """
 import argparse
@@ -41,6 +42,12 @@ def usage_error(message):
 
 
 def resolve_model(model):
+    if model.startswith("zoo:"):
+        cache = os.environ.get("SKIFF_CACHE", os.path.join(os.path.expanduser("~"), ".cache", "skiff"))
+        path = os.path.join(cache, "zoo", model[4:] + ".onnx")
+        if not os.path.isfile(path):
+            usage_error("zoo model not found: %s (build it with bench/build_zoo.py)" % path)
+        return path
     if model not in ("det", "rec", "cls"):
         if not os.path.isfile(model):
             usage_error("model file not found: " + model)
@@ -249,7 +256,7 @@ def check(args, model_path, workdir):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skiff", required=True, help="path to the skiff binary")
-    parser.add_argument("--model", required=True, help="model file, or det / rec / cls")
+    parser.add_argument("--model", required=True, help="model file, det / rec / cls, or zoo:NAME")
     parser.add_argument("--input", action="append", type=parse_input_spec, required=True,
                         metavar="NAME=D0,D1,...", help="shape of a graph input (repeat per input)")
     parser.add_argument("--seed", type=int, default=0)

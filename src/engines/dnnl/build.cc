@@ -392,7 +392,7 @@ std::vector<Value> Builder::native_prepare(size_t index) {
   std::vector<const Value*> in(n.inputs.size(), nullptr);
   for (size_t i = 0; i < n.inputs.size(); ++i) {
     if (!n.has_input(i)) continue;
-    if (const Tensor* w = r_.body().initializer(n.inputs[i])) stand_ins[i] = Value(*w);
+    if (r_.body().is_initializer(n.inputs[i])) stand_ins[i] = Value(r_.constant(n.inputs[i]));
     else stand_ins[i] = Value(Tensor(DataType::kFloat, values_.at(n.inputs[i]).shape));
     in[i] = &stand_ins[i];
   }

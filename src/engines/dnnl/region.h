@@ -108,6 +108,11 @@ class RegionKernel final : public Kernel {
   std::shared_ptr<void> weight(size_t node, size_t input, const md& source, const md& desc) const;
   // The same for a tensor the op owns, cached under (node, slot).
   std::shared_ptr<void> weight(size_t node, size_t slot, const Tensor& data, const md& source, const md& desc) const;
+  // The plain data of initializer `name`, for code that reads its values
+  // (native fallbacks, shape stand-ins). body().initializer() gives its dtype
+  // and shape only: a weight's plain copy is freed once it is reordered, and
+  // rebuilt here (exactly, by the inverse reorder) when something needs it.
+  Tensor constant(const std::string& name) const;
 
  private:
   std::shared_ptr<const Exec> exec_for(const std::vector<const Tensor*>& inputs) const;
@@ -135,8 +140,21 @@ class RegionKernel final : public Kernel {
   mutable std::mutex cache_mutex_;
   mutable std::list<std::pair<std::string, std::shared_ptr<const Exec>>> lru_;
   mutable std::unordered_map<std::string, decltype(lru_)::iterator> cache_;
+  // Weight ownership. A float initializer of rank >= 2 (a weight) is held
+  // by plain_, and body_ keeps a non-owning view of it for its dtype and
+  // shape. When weight() reorders it into another layout, the plain copy is
+  // dropped and released_ keeps the reordered version to rebuild it from:
+  // ResNet-50 then holds its weights once (102 MB) instead of twice. Every
+  // read of an initializer's values goes through constant().
+  struct Released {
+    md source, desc;
+    std::shared_ptr<void> data;
+  };
+  Tensor constant_locked(const std::string& name) const;
   mutable std::mutex weight_mutex_;
   mutable std::map<std::pair<size_t, size_t>, std::vector<std::tuple<md, md, std::shared_ptr<void>>>> weights_;
+  mutable std::unordered_map<std::string, Tensor> plain_;
+  mutable std::unordered_map<std::string, Released> released_;
 };
 
 // Builds the Exec of one signature (build.cc).

@@ -96,6 +96,12 @@ class BinaryKernel final : public Kernel {
         ctx.prefix() + ctx.input_label(0));
   }
 
+  // broadcast_binary reads an input of the output's element count at the
+  // output's own index, so the output may take that input's buffer.
+  bool in_place(size_t output, size_t input) const override {
+    return !Op::kBoolOutput && output == 0 && input < 2;
+  }
+
  private:
   static Op make_op(const KernelInfo& info) {
     if constexpr (std::is_constructible_v<Op, const KernelInfo&>)

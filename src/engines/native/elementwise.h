@@ -129,6 +129,11 @@ class UnaryKernel final : public Kernel {
         ctx.prefix() + ctx.input_label(0));
   }
 
+  // y[i] = f(x[i]): y may take x's buffer.
+  bool in_place(size_t output, size_t input) const override {
+    return !Op::kBoolOutput && output == 0 && input == 0;
+  }
+
  private:
   static Op make_op(const KernelInfo& info) {
     if constexpr (std::is_constructible_v<Op, const KernelInfo&>)

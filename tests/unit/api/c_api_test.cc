@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "support/onnx_model.h"
 
@@ -123,6 +124,40 @@ TEST_F(CApi, CallsAfterDestructionAreErrorsNotCrashes) {
   EXPECT_EQ(skiff_predictor_num_inputs(clone), 0u);
   skiff_predictor* again = nullptr;
   EXPECT_EQ(skiff_predictor_clone(clone, &again), SKIFF_ERROR_INVALID_ARGUMENT);
+}
+
+TEST(CApiConfig, OptLevelAndMemoryLimitSettersCheckTheirArguments) {
+  const std::string bytes = relu_model();
+  skiff_config* config = skiff_config_create_from_bytes(bytes.data(), bytes.size());
+  ASSERT_NE(config, nullptr);
+  EXPECT_EQ(skiff_config_set_opt_level(config, SKIFF_OPT_NONE), SKIFF_OK);
+  EXPECT_EQ(skiff_config_set_opt_level(config, 4), SKIFF_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(skiff_last_error()).find("level 4"), std::string::npos) << skiff_last_error();
+  EXPECT_EQ(skiff_config_set_opt_level(nullptr, 1), SKIFF_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(skiff_config_set_memory_limit(nullptr, 1), SKIFF_ERROR_INVALID_ARGUMENT);
+  // 64 bytes: the 2x3 output (24 bytes, rounded to 64) fits; a 4x1000 one does not.
+  EXPECT_EQ(skiff_config_set_memory_limit(config, 64), SKIFF_OK);
+  skiff_predictor* predictor = nullptr;
+  ASSERT_EQ(skiff_predictor_create(config, &predictor), SKIFF_OK) << skiff_last_error();
+  skiff_config_destroy(config);
+  std::vector<float> data(4000, 1.f);
+  const char* names[1] = {"x"};
+  int64_t small[2] = {2, 3}, large[2] = {1000, 3};
+  for (int64_t* shape : {small, large}) {
+    skiff_tensor* x = skiff_tensor_view(SKIFF_FLOAT, shape, 2, data.data());
+    skiff_tensor* y = nullptr;
+    const skiff_status s = skiff_predictor_run(predictor, 1, names, &x, 1, &y);
+    if (shape == small) {
+      EXPECT_EQ(s, SKIFF_OK) << skiff_last_error();
+    } else {
+      EXPECT_EQ(s, SKIFF_ERROR_RUNTIME);
+      EXPECT_NE(std::string(skiff_last_error()).find("memory limit of 64 bytes"), std::string::npos)
+          << skiff_last_error();
+    }
+    skiff_tensor_destroy(x);
+    skiff_tensor_destroy(y);
+  }
+  skiff_predictor_destroy(predictor);
 }
 
 }  // namespace
