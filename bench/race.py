@@ -183,9 +183,9 @@ def write_report(path, rows, peak, build, command, threads_list, rounds, duratio
              "absolute numbers are noisy; the ratios, measured side by side, are what to read." % (rounds, duration),
              "",
              "Threads: `skiff` runs OpenMP with OMP_WAIT_POLICY=passive unless the variable is set (waiting threads "
-             "sleep instead of spinning); each run uses at most the cores other processes leave idle (`--threads` "
-             "is a maximum, see docs/api.md), so on a busy machine a 2-thread run is a 1-thread run rather than a "
-             "stalled one; oneDNN steps estimated under ~100 us run on one thread. Idle CPU time in the 1 s after "
+             "sleep instead of spinning); `--threads` is a maximum: each run uses 1 or 2 threads, whichever the "
+             "predictor measured faster for its input shapes lately (docs/api.md, Threads), so a busy core does not "
+             "make the 2-thread run slower than the 1-thread one; oneDNN steps estimated under ~100 us run on one thread. Idle CPU time in the 1 s after "
              "the last run of each `skiff bench` (no thread spins): at most %.2f ms over all skiff runs. ORT uses "
              "its own thread pool (intraOpNumThreads = threads)." % max([r.get("idle_cpu_ms", 0) for r in rows] + [0]),
              "",

@@ -51,9 +51,9 @@ class SKIFF_API Config {
 
   // Threads a run may use (OpenMP). 0, the default, means all cores.
   Config& threads(int count);
-  // When OpenMP's idle threads spin (OMP_WAIT_POLICY not passive, see
-  // docs/api.md), a run uses only the cores other processes leave idle.
-  // On by default; off makes every run use threads() exactly.
+  // Each run uses 1 or threads() threads, whichever its input shapes ran
+  // faster with lately (measured, see docs/api.md "Threads"). On by
+  // default; off makes every run use threads() exactly (bit-reproducible).
   Config& adaptive_threads(bool on);
   // Graph optimization level; the default is OptLevel::kExtended.
   Config& opt_level(OptLevel level);

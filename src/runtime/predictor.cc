@@ -82,6 +82,8 @@ Config& Config::primitive_cache_capacity(size_t signatures) {
 struct Predictor::Impl {
   int threads = 0;  // from the Config (the Config itself is not kept: it may hold the model's bytes)
   bool adaptive_threads = true;
+  // Measures 1 thread against `threads` per input signature (shared by clones).
+  std::unique_ptr<runtime::ThreadChooser> thread_chooser = std::make_unique<runtime::ThreadChooser>();
   bool profiling = false;
   std::shared_ptr<const runtime::Plan> plan;
   std::vector<TensorInfo> inputs, outputs;
@@ -217,7 +219,12 @@ std::vector<Tensor> Predictor::run(const NamedTensors& inputs) const {
       fail(ErrorCode::kInvalidInput, "model '", impl.label, "': input '", impl.inputs[i].name, "' is missing");
   // OpenMP's thread count is per calling thread, so concurrent runs with
   // different settings do not interfere; see runtime/threads.h.
-  const runtime::RunThreads run_threads(runtime::threads_for_run(impl.threads, impl.adaptive_threads));
+  const int most = runtime::threads_for_run(impl.threads, impl.adaptive_threads);
+  uint64_t signature = 0;
+  for (const Value& v : ordered)
+    for (int64_t d : v.tensor.shape()) signature = signature * 1000003 + static_cast<uint64_t>(d) + 1;
+  const int threads = impl.adaptive_threads ? impl.thread_chooser->pick(signature, most) : most;
+  const runtime::RunThreads run_threads(threads);
   std::vector<Value> values;
   Profile profile;
   Profiler profiler(&profile);
@@ -229,6 +236,7 @@ std::vector<Tensor> Predictor::run(const NamedTensors& inputs) const {
   } catch (const Error& e) {
     throw Error(e.code(), str_cat("model '", impl.label, "': ", e.what()));
   }
+  if (impl.adaptive_threads) impl.thread_chooser->record(signature, threads, profile.total_us);
   if (impl.profiling) {
     std::lock_guard<std::mutex> lock(impl.profiles_mutex);
     impl.profiles[std::this_thread::get_id()] = std::move(profile);

@@ -66,11 +66,37 @@ bool openmp_threads_spin() {
 
 int threads_for_run(int requested, bool adaptive) {
   int threads = requested > 0 ? requested : kDefaultThreads;
-  if (threads <= 1 || !adaptive) return threads;
+  if (threads <= 1 || !adaptive || !openmp_threads_spin()) return threads;
   const int others = recent_runnable_threads() - 1;
   const int idle = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)) - (others > 0 ? others : 0);
   if (idle < threads) threads = idle > 1 ? idle : 1;
   return threads;
+}
+
+int ThreadChooser::pick(uint64_t signature, int threads) {
+  if (threads <= 1) return 1;
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Bounded like the caches: a model fed endless shapes starts over.
+  if (stats_.size() > 1024) stats_.clear();
+  Stats& s = stats_[signature];
+  const int64_t run = s.runs++;
+  // Both counts twice first (the first run of each is not measured).
+  if (s.one.runs < 2 || s.many.runs < 2) return s.many.runs <= s.one.runs ? threads : 1;
+  const bool many_faster = s.many.mean_us <= s.one.mean_us;
+  const bool explore = run % kExplore == 0;
+  return many_faster != explore ? threads : 1;
+}
+
+void ThreadChooser::record(uint64_t signature, int threads_used, double us) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = stats_.find(signature);
+  if (it == stats_.end()) return;
+  Arm& arm = threads_used > 1 ? it->second.many : it->second.one;
+  // Weight 1/4 for the newest run: a few runs follow a change in load, one
+  // outlier does not flip the choice.
+  if (arm.runs == 1) arm.mean_us = us;
+  else if (arm.runs > 1) arm.mean_us += (us - arm.mean_us) / 4;
+  ++arm.runs;
 }
 
 RunThreads::RunThreads(int threads) : saved_(omp_get_max_threads()), threads_(threads) {

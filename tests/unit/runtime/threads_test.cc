@@ -62,3 +62,46 @@ TEST(Threads, RunThreadsRestoresTheCallersSetting) {
 }  // namespace
 
 }  // namespace skiff::runtime
+
+namespace skiff::runtime {
+
+namespace {
+
+// Feeds the chooser a fixed latency per thread count and counts its picks.
+int picks_of_many(ThreadChooser& chooser, uint64_t signature, double one_us, double many_us, int runs) {
+  int many = 0;
+  for (int r = 0; r < runs; ++r) {
+    const int t = chooser.pick(signature, 2);
+    many += t > 1;
+    chooser.record(signature, t, t > 1 ? many_us : one_us);
+  }
+  return many;
+}
+
+TEST(ThreadChooser, PicksTheFasterCountAndStillTriesTheOther) {
+  ThreadChooser chooser;
+  // After the first four runs (both counts twice), 1 run in kExplore goes
+  // to the slower count.
+  const int many = picks_of_many(chooser, 1, 100, 60, 164);
+  EXPECT_GE(many, 164 - 2 - 160 / ThreadChooser::kExplore - 1);
+  EXPECT_LT(many, 164 - 2);
+  const int many_when_slow = picks_of_many(chooser, 2, 60, 100, 164);
+  EXPECT_LE(many_when_slow, 2 + 160 / ThreadChooser::kExplore + 1);
+  EXPECT_GT(many_when_slow, 2);
+}
+
+TEST(ThreadChooser, FollowsAChangeOfLoad) {
+  ThreadChooser chooser;
+  picks_of_many(chooser, 7, 100, 60, 100);  // 2 threads faster
+  picks_of_many(chooser, 7, 100, 300, 100);  // then 3x slower: exploration notices
+  EXPECT_LE(picks_of_many(chooser, 7, 100, 300, 64), 64 / ThreadChooser::kExplore + 1);
+}
+
+TEST(ThreadChooser, OneThreadAskedIsOneThread) {
+  ThreadChooser chooser;
+  for (int r = 0; r < 10; ++r) EXPECT_EQ(chooser.pick(3, 1), 1);
+}
+
+}  // namespace
+
+}  // namespace skiff::runtime
