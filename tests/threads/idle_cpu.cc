@@ -6,13 +6,14 @@
 //
 // usage: skiff_idle_cpu MODEL INPUT=D0,D1,... [MAX_IDLE_MS]
 #include <skiff/skiff.h>
+
+#include "input_spec.h"
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
-#include <sstream>
 #include <thread>
 
 namespace {
@@ -31,11 +32,9 @@ int main(int argc, char** argv) {
     std::cerr << "usage: skiff_idle_cpu MODEL INPUT=D0,D1,... [MAX_IDLE_MS]\n";
     return 64;
   }
-  const std::string spec = argv[2];
-  const std::string name = spec.substr(0, spec.find('='));
-  skiff::Shape shape;
-  std::stringstream dims(spec.substr(spec.find('=') + 1));
-  for (std::string d; std::getline(dims, d, ',');) shape.push_back(std::stoll(d));
+  const InputSpec input = parse_input_spec(argv[2]);
+  const std::string& name = input.name;
+  const skiff::Shape& shape = input.shape;
   const double max_idle_ms = argc > 3 ? std::atof(argv[3]) : 1.0;
 
   // Two threads on every run, whatever the machine's load: the workers
