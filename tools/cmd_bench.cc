@@ -48,8 +48,9 @@ Options:
   --seed N            seed for the random inputs (default 0)
   --json              print one JSON object instead of text
   --no-progress       never draw the progress bar
-  --fixed-threads     every run uses exactly --threads (no adaptive
-                      thread count, see docs/api.md "Threads")
+  --fixed-threads     every run uses exactly --threads (without it each
+                      run uses 1 or --threads threads, whichever measured
+                      faster lately; docs/api.md "Threads")
   --idle S            after the runs, measure the CPU time the process uses
                       while it sleeps S seconds (default 1; 0 skips): it
                       should be ~0, no thread spinning once run() returned

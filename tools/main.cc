@@ -28,8 +28,9 @@ Threads: OpenMP threads sleep while they wait (OMP_WAIT_POLICY=passive)
 unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is set: on a machine shared with
 other work, spinning threads steal the time the busy ones need (MobileNetV3
 at 2 threads, 9 runnable processes on a 2-core VM: 4.5 ms passive, 1256 ms
-spinning). With spinning threads (a variable set), runs adapt their thread
-count to the idle cores and end their threads on return (docs/api.md).
+spinning). Each run uses 1 or --threads threads, whichever its input shapes
+ran faster with lately (docs/api.md, "Threads"); with spinning threads (a
+variable set) at most the idle cores, and no thread spins after a run.
 
 Exit status: 0 ok; 1 some test failed; 2 the model cannot be loaded;
 3 the run failed (bad input included); 4 an operator is not supported;
