@@ -99,8 +99,11 @@ def sweep_section(result, command):
              "round each width runs twice in a row: the first call follows another width (*sweep*), the second "
              "the same width (*fixed*, measured in the same moment). Medians over the rounds. Primitive cache: "
              "%d signatures per region." % (len(s["sizes"]), s["rounds"], s["cache_capacity"]), "",
-             "- sweep / fixed latency: median **%.3f**, worst %.3f; %d of %d widths over 1.10"
+             "- sweep / fixed latency, ratio of medians: median **%.3f**, worst %.3f; %d of %d widths over 1.10"
              % (s["median_ratio"], s["worst_ratio"], s["sizes_over_1_10"], len(s["sizes"])),
+             "- ratio of minima (a load spike hits single calls; the fastest call of each kind shows what the code "
+             "costs): median **%.3f**, worst %.3f; %d of %d widths over 1.10"
+             % (s["median_min_ratio"], s["worst_min_ratio"], s["sizes_over_1_10_min"], len(s["sizes"])),
              "- first call (builds primitives): %.1f-%.1f ms" % (min(s["first_ms"]), max(s["first_ms"])),
              "- resident memory: %.1f MiB after the first round, %.1f MiB after the last (fixed-width runs "
              "before the sweep: peak %.1f MiB)" % (s["rss_after_first_round_bytes"] / 2**20,
@@ -286,9 +289,9 @@ def main():
         cmd = sweep_cmd(args.skiff, rec[0])
         sweep_result = run_json(cmd)
         s = sweep_result["sweep"]
-        print("sweep of %d widths: sweep / fixed median %.3f, worst %.3f; rss %.1f -> %.1f MiB" % (
-            len(s["sizes"]), s["median_ratio"], s["worst_ratio"], s["rss_after_first_round_bytes"] / 2**20,
-            s["rss_after_bytes"] / 2**20), flush=True)
+        print("sweep of %d widths: sweep / fixed median %.3f, worst %.3f (minima: %.3f, %.3f); rss %.1f -> %.1f MiB"
+              % (len(s["sizes"]), s["median_ratio"], s["worst_ratio"], s["median_min_ratio"], s["worst_min_ratio"],
+                 s["rss_after_first_round_bytes"] / 2**20, s["rss_after_bytes"] / 2**20), flush=True)
         sweep_lines = sweep_section(sweep_result, cmd)
     command = "bench/race.py --skiff %s --duration %g --rounds %d --threads %s%s" % (
         args.skiff, args.duration, args.rounds, args.threads, " --only " + args.only if args.only else "")
