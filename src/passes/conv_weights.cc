@@ -37,4 +37,20 @@ Tensor scale_output_channels(const ir::Node& conv, const Tensor& w, const std::v
   return out;
 }
 
+bool keeps_shift_outside(const ir::Node& conv, const Tensor& w) {
+  if (!is_op(conv, "ConvTranspose") || conv.has_input(2)) return false;
+  // Every value of an optional ints attribute equals `v` (absent: yes).
+  auto all = [&](const char* name, int64_t v) {
+    for (int64_t x : attr_ints(conv, name))
+      if (x != v) return false;
+    return true;
+  };
+  const std::string auto_pad = attr_string(conv, "auto_pad", "NOTSET");
+  const bool pixel_shuffle = w.rank() == 4 && attr_int(conv, "group", 1) == 1 &&
+                             (auto_pad == "NOTSET" || auto_pad == "VALID") && !conv.attr("output_shape") &&
+                             attr_ints(conv, "strides") == std::vector<int64_t>{w.dim(2), w.dim(3)} &&
+                             all("pads", 0) && all("dilations", 1) && all("output_padding", 0);
+  return !pixel_shuffle;
+}
+
 }  // namespace skiff::passes

@@ -18,12 +18,14 @@ int64_t output_channels(const ir::Node& conv, const Tensor& w);
 // tensor when the shapes do not fit.
 Tensor scale_output_channels(const ir::Node& conv, const Tensor& w, const std::vector<double>& scale);
 
-// True for a ConvTranspose without a bias: the folds give it no bias (its
-// shift stays an Add), because oneDNN 2.6 runs deconvolution with a bias
-// ~100x slower (fold_batch_norm.cc has the measurement).
-inline bool keeps_shift_outside(const ir::Node& conv) {
-  return conv.op_type == "ConvTranspose" && (conv.domain.empty() || conv.domain == "ai.onnx") &&
-         !conv.has_input(2);
-}
+// True for a ConvTranspose without a bias that the dnnl engine runs as a
+// oneDNN deconvolution: the folds give it no bias (its shift stays an Add),
+// because oneDNN 2.6 runs deconvolution with a bias ~100x slower
+// (fold_batch_norm.cc has the measurement). A 2-D ConvTranspose whose
+// kernel equals its stride (no pads, dilations or groups) is run as a 1x1
+// convolution and a pixel shuffle instead (src/engines/dnnl/conv.cc), where
+// a bias is free: its shift is folded, and a BatchNormalization after it
+// then too.
+bool keeps_shift_outside(const ir::Node& conv, const Tensor& w);
 
 }  // namespace skiff::passes

@@ -55,7 +55,7 @@ class FoldAffineIntoConv final : public Pass {
         if (channels < 0) continue;
         if (conv.has_input(2) && (!b || b->dtype() != DataType::kFloat || b->numel() != channels)) continue;
         auto values = per_channel(*c, channels, w->rank());
-        if (!values || (!scale && keeps_shift_outside(conv))) continue;
+        if (!values || (!scale && keeps_shift_outside(conv, *w))) continue;
         if (is_op(op, "Div"))
           for (double& v : *values) v = v == 0 ? NAN : 1.0 / v;
         if (is_op(op, "Sub"))

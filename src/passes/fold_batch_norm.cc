@@ -9,11 +9,13 @@
 // every BN input is a float initializer, and only the BN's first output is
 // used. New weights get new names (the originals may be shared).
 //
-// A ConvTranspose without a bias keeps the shift as an Add after it: oneDNN
-// 2.6's deconvolution with a bias runs ~100x slower than without (PaddleOCR
-// det 640x640, one thread: 168 ms instead of 1.4 ms per ConvTranspose),
-// while the dnnl engine fuses the Add as a post-op. See
-// keeps_shift_outside() in conv_weights.h.
+// A ConvTranspose without a bias that the dnnl engine runs as a oneDNN
+// deconvolution keeps the shift as an Add after it: oneDNN 2.6's
+// deconvolution with a bias runs ~100x slower than without (168 ms instead
+// of 1.4 ms per ConvTranspose at 640x640, one thread, measured on the
+// PaddleOCR det head before that engine ran its kernel-equals-stride
+// ConvTransposes as 1x1 convolutions). See keeps_shift_outside() in
+// conv_weights.h.
 #include <cmath>
 
 #include "passes/conv_weights.h"
@@ -124,7 +126,7 @@ class FoldBatchNorm final : public Pass {
       Tensor w = scaled_weight(producer, *constant_input(graph, producer, 1), scale);
       Tensor b = shifted_bias(producer, bias, scale, shift);
       if (!w.defined() || !b.defined()) continue;
-      if (is_op(producer, "ConvTranspose") && !bias) {
+      if (keeps_shift_outside(producer, *constant_input(graph, producer, 1))) {
         // Keep the shift outside (see keeps_shift_outside): the BN becomes
         // Add(ConvTranspose', shift [1, M, 1, ...]).
         producer.inputs[1] = add_initializer(graph, ctx, producer.inputs[1], std::move(w));

@@ -21,6 +21,7 @@ std::unique_ptr<Pass> make_eliminate_dead_code();
 // extended
 std::unique_ptr<Pass> make_fold_batch_norm();
 std::unique_ptr<Pass> make_fold_affine_into_conv();
+std::unique_ptr<Pass> make_fold_residual_into_scale();
 std::unique_ptr<Pass> make_fuse_conv_add();
 std::unique_ptr<Pass> make_fuse_activation();
 std::unique_ptr<Pass> make_fuse_matmul_add();

@@ -34,6 +34,7 @@ constexpr Factory kExtendedPasses[] = {
     make_fuse_attention,
     make_fold_transpose_into_gemm,
     make_fuse_matmul_add,
+    make_fold_residual_into_scale,
     make_fuse_conv_add,    // before fuse_activation: the activation follows the residual sum
     make_fuse_activation,
     make_fold_affine_into_next_conv,  // level all; after fuse_activation, which owns x * Clip(..) / 6

@@ -48,6 +48,14 @@ double estimate_ns(const dnnl::primitive& primitive, const std::vector<md>& touc
   return flops / 50 + bytes / 10;
 }
 
+// `times` copies of `t`'s elements one after another, as a flat tensor.
+Tensor tiled(const Tensor& t, int64_t times) {
+  if (times == 1) return t;
+  Tensor out(DataType::kFloat, {t.numel() * times});
+  for (int64_t k = 0; k < times; ++k) std::copy_n(t.data<float>(), t.numel(), out.data<float>() + k * t.numel());
+  return out;
+}
+
 class Builder final : public OpBuilder {
  public:
   Builder(const RegionKernel& region, const std::vector<Shape>& input_shapes)
@@ -93,6 +101,8 @@ class Builder final : public OpBuilder {
     own_sum_ = node().inputs[input];
     return true;
   }
+  void tile_post_op_channels(int64_t times) override { tile_ = times; }
+  bool output_accumulates() const override { return !own_sum_.empty() || (chain_active_ && !residual().empty()); }
   Arg alias(Arg view, const md& desc) override {
     SKIFF_ASSERT(desc.get_size() == exec_->views[view].desc.get_size());
     return add_view(desc, exec_->views[view].buffer);
@@ -198,6 +208,7 @@ class Builder final : public OpBuilder {
   bool chain_active_ = false, chain_applied_ = false;
   double node_work_ns_ = 0;  // estimated time of the current node's steps
   std::string own_sum_;      // the value output 0 starts from (FusedConv's Z)
+  int64_t tile_ = 1;         // copies of the channels the primitive writes (tile_post_op_channels)
   mutable size_t chain_rank_ = 0;  // rank of the fused primitive's output (from post_ops_fit)
   std::vector<std::pair<int, Arg>> post_op_args_;  // binary post-op operands for the next add()
 };
@@ -245,13 +256,13 @@ bool Builder::post_ops_fit(const Shape& shape, bool binary_ok) const {
   chain_rank_ = std::max<size_t>(shape.size(), 1);
   for (const ChainItem& item : r_.chain(node_)) {
     if (item.kind == ChainItem::Kind::kSum) {
-      if (!own_sum_.empty()) return false;  // one sum post-op per primitive
+      if (!own_sum_.empty() || tile_ > 1) return false;  // one sum post-op per primitive
       auto it = values_.find(item.operand);
       if (it == values_.end() || it->second.shape != shape) return false;
     } else if (item.kind == ChainItem::Kind::kBinary) {
       if (!binary_ok) return false;
       if (item.channels.defined()) {
-        if (shape.size() < 2 || shape[1] != item.channels.numel()) return false;
+        if (shape.size() < 2 || shape[1] != item.channels.numel() * tile_) return false;
         continue;
       }
       // The constant may broadcast to the output, never the other way.
@@ -259,7 +270,9 @@ bool Builder::post_ops_fit(const Shape& shape, bool binary_ok) const {
       if (c.size() > shape.size()) return false;
       for (size_t d = 0; d < c.size(); ++d) {
         const int64_t dim = c[c.size() - 1 - d];
-        if (dim != 1 && dim != shape[shape.size() - 1 - d]) return false;
+        const size_t axis = shape.size() - 1 - d;
+        if (tile_ > 1 && dim != 1 && (axis != 1 || dim * tile_ != shape[1])) return false;
+        if (tile_ == 1 && dim != 1 && dim != shape[axis]) return false;
       }
     }
   }
@@ -344,16 +357,23 @@ dnnl::primitive_attr Builder::attr(bool with_post_ops, const EltwiseChain& own) 
         md desc;
         if (item.channels.defined()) {
           Shape c(chain_rank_, 1);
-          c[1] = item.channels.numel();
+          c[1] = item.channels.numel() * tile_;
           desc = plain_md(c);
-          buffer.weight = r_.weight(item.nodes[0], kPackedSlots + item.slot, item.channels, desc, desc);
+          buffer.weight = r_.weight(item.nodes[0], kPackedSlots + item.slot, tiled(item.channels, tile_), desc, desc);
         } else {
           const ir::Node& member = r_.node(item.nodes[0]);
           const size_t input = member.inputs[0] == item.operand ? 0 : 1;
-          Shape c = r_.body().initializer(item.operand)->shape();
+          const Tensor& operand = *r_.body().initializer(item.operand);
+          Shape c = operand.shape();
           c.insert(c.begin(), chain_rank_ - c.size(), 1);
-          desc = plain_md(c);
-          buffer.weight = r_.weight(item.nodes[0], input, desc, desc);
+          if (tile_ > 1 && c[1] > 1) {
+            c[1] *= tile_;
+            desc = plain_md(c);
+            buffer.weight = r_.weight(item.nodes[0], kPackedSlots + input, tiled(operand, tile_), desc, desc);
+          } else {
+            desc = plain_md(c);
+            buffer.weight = r_.weight(item.nodes[0], input, desc, desc);
+          }
         }
         ops.append_binary(item.algorithm, desc);
         post_op_args_.emplace_back(DNNL_ARG_ATTR_MULTIPLE_POST_OP(ops.len() - 1) | DNNL_ARG_SRC_1,
@@ -507,6 +527,7 @@ bool Builder::build_node(size_t index, bool fused) {
     node_ = index;
     node_work_ns_ = 0;
     own_sum_.clear();
+    tile_ = 1;
     chain_active_ = fused;
     chain_applied_ = false;
     const bool ok = try_op(op) && (!fused || chain_applied_);

@@ -1,7 +1,8 @@
 // Conv, com.skiff FusedConv and ConvTranspose on oneDNN's (de)convolution
 // primitives. Activations, weights and outputs use format_tag::any: oneDNN
-// picks its blocked layouts (nChw16c on AVX-512), which is where its direct
-// convolutions reach ~90% of FMA peak; weights are reordered once.
+// picks its layouts (channels-last for its brgconv kernels on AVX-512,
+// 8/16-channel blocks elsewhere), which is where its direct convolutions
+// reach ~90% of FMA peak; weights are reordered once.
 #include "engines/dnnl/op.h"
 
 namespace skiff::dnnl_engine {
@@ -69,6 +70,24 @@ bool conv_geometry(const Window& w, const Shape& x, const Shape& kernel, Geometr
   return true;
 }
 
+// oneDNN's Winograd convolution (F(4x4, 3x3), AVX-512 only in 2.6) for
+// ungrouped 3x3 stride-1 2-D convolutions with enough work to pay for the
+// reorders around it: it reads and writes 16-channel blocks while the
+// region around it is channels-last. Measured at one thread on the
+// PaddleOCR det neck, 96->24 channels: 160x160 3.0 ms instead of 6.1 ms,
+// 80x80 0.67 ms instead of 1.5 ms (the reorders in and out add ~1 ms and
+// ~0.2 ms); at 20x20 (8M multiply-adds) it no longer pays.
+constexpr double kWinogradMinMacs = 1 << 24;
+
+bool winograd_fits(const Shape& x, const Shape& w, int64_t group, const Geometry& g) {
+  if (group != 1 || w.size() != 4 || w[2] != 3 || w[3] != 3 || w[0] < 16 || w[1] < 16) return false;
+  for (size_t d = 0; d < 2; ++d)
+    if (g.strides[d] != 1 || g.dilations[d] != 0) return false;
+  const double macs = static_cast<double>(x[0]) * static_cast<double>(w[0] * w[1] * 9) *
+                      static_cast<double>(g.output_spatial[0] * g.output_spatial[1]);
+  return macs >= kWinogradMinMacs;
+}
+
 class ConvOp final : public DnnlOp {
  public:
   explicit ConvOp(const OpInfo& info) : window_(info.node) { fused_activation(info.node, &activation_); }
@@ -103,20 +122,41 @@ class ConvOp final : public DnnlOp {
     const md weights_any(weight_dims, dt::f32, tag::any);
     const bool has_bias = b.has_input(2);
     const md bias_md = has_bias ? plain_md({w[0]}) : md();
-    const dnnl::convolution_forward::desc desc(
-        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, any_md(x),
-        weights_any, bias_md, any_md(y), g.strides, g.dilations, g.padding_l, g.padding_r);
     const dnnl::primitive_attr attr = b.attr(true, activation_);
-    const dnnl::convolution_forward::primitive_desc pd(desc, attr, cpu_engine());
+    auto make_pd = [&](dnnl::algorithm algorithm) {
+      const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference, algorithm, any_md(x),
+                                                 weights_any, bias_md, any_md(y), g.strides, g.dilations,
+                                                 g.padding_l, g.padding_r);
+      return dnnl::convolution_forward::primitive_desc(desc, attr, cpu_engine());
+    };
+    const dnnl::convolution_forward::primitive_desc pd = make_pd(dnnl::algorithm::convolution_direct);
+    dnnl::convolution_forward::primitive_desc winograd;
+    if (!b.output_accumulates() && winograd_fits(x, w, group, g)) {
+      try {
+        winograd = make_pd(dnnl::algorithm::convolution_winograd);
+      } catch (const dnnl::error&) {
+        // no Winograd implementation on this CPU or for this case
+      }
+    }
+    const auto& chosen = winograd ? winograd : pd;
     std::vector<std::pair<int, Arg>> args{
-        {DNNL_ARG_SRC, b.input(0, pd.src_desc())},
-        {DNNL_ARG_WEIGHTS, b.input_as(1, plain_md(Shape(weight_dims)), pd.weights_desc())}};
+        {DNNL_ARG_SRC, b.input(0, chosen.src_desc())},
+        {DNNL_ARG_WEIGHTS, b.input_as(1, plain_md(Shape(weight_dims)), chosen.weights_desc())}};
     if (has_bias) {
       if (b.input_shape(2) != Shape{w[0]}) return false;
-      args.emplace_back(DNNL_ARG_BIAS, b.input(2, pd.bias_desc()));
+      args.emplace_back(DNNL_ARG_BIAS, b.input(2, chosen.bias_desc()));
     }
-    args.emplace_back(DNNL_ARG_DST, b.output(0, y, pd.dst_desc()));
-    b.add(dnnl::convolution_forward(pd), pd, std::move(args));
+    if (!winograd) {
+      args.emplace_back(DNNL_ARG_DST, b.output(0, y, pd.dst_desc()));
+      b.add(dnnl::convolution_forward(pd), pd, std::move(args));
+      return true;
+    }
+    // The output goes on in the layout the direct convolution would write.
+    const Arg staged = b.temporary(winograd.dst_desc());
+    args.emplace_back(DNNL_ARG_DST, staged);
+    b.add(dnnl::convolution_forward(winograd), winograd, std::move(args));
+    const dnnl::reorder::primitive_desc back(cpu_engine(), winograd.dst_desc(), cpu_engine(), pd.dst_desc());
+    b.add(dnnl::reorder(back), back, {{DNNL_ARG_FROM, staged}, {DNNL_ARG_TO, b.output(0, y, pd.dst_desc())}});
     return true;
   }
 
@@ -133,17 +173,22 @@ class ConvTransposeOp final : public DnnlOp {
   explicit ConvTransposeOp(const OpInfo& info)
       : window_(info.node),
         output_padding_(attr_ints(info.node, "output_padding")),
-        output_shape_(attr_ints(info.node, "output_shape")) {}
+        output_shape_(attr_ints(info.node, "output_shape")) {
+    pack_pointwise(info);
+  }
 
   static bool accepts(const OpInfo& info) {
     const Window w(info.node);
     return w.valid() && (w.auto_pad == "NOTSET" || w.auto_pad == "VALID") && info.node.has_input(1);
   }
-  // No post-ops: oneDNN 2.6 applies them to deconvolutions element by
-  // element, 20-100x slower than running them apart (PaddleOCR det head:
-  // 2x2 stride-2 deconvolutions, 90 ms with a ReLU post-op, 2 ms without).
+  // Post-ops only in the pointwise form: oneDNN 2.6 applies them to
+  // deconvolutions element by element, 20-100x slower than running them
+  // apart (PaddleOCR det head: 2x2 stride-2 deconvolutions, 90 ms with a
+  // ReLU post-op, 2 ms without).
+  bool takes_post_ops() const override { return pointwise_weights_.defined(); }
 
   bool build(OpBuilder& b) const override {
+    if (pointwise_weights_.defined() && build_pointwise(b)) return true;
     const Shape& x = b.input_shape(0);
     const Shape& w = b.input_shape(1);  // [C, M/group, k...]
     if (x.size() < 3 || x.size() > 5 || w.size() != x.size() || !output_shape_.empty()) return false;
@@ -184,9 +229,18 @@ class ConvTransposeOp final : public DnnlOp {
     // bias (or any post-op) oneDNN 2.6 takes a path 10x slower here.
     const bool has_bias = b.has_input(2);
     if (has_bias && b.input_shape(2) != Shape{oc}) return false;
+    // Activations channels-last, or plain for one or two output channels
+    // per group: oneDNN 2.6's default blocked layout pads the channels to 16
+    // and is 2-20x slower (PaddleOCR det head, 2x2 stride-2 at 1 thread:
+    // 24->24 channels at 160x160 1.4 ms blocked, 0.8 ms channels-last;
+    // 24->1 at 320x320 8 ms blocked, 1.4 ms channels-last, 0.44 ms plain).
+    static const tag kLast[3] = {tag::acb, tag::acdb, tag::acdeb};
+    auto activation_md = [&](const Shape& s) {
+      return oc / group <= 2 ? plain_md(s) : md(to_dims(s), dt::f32, kLast[spatial - 1]);
+    };
     const dnnl::deconvolution_forward::desc desc(
-        dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct, any_md(x),
-        md(weight_dims, dt::f32, tag::any), md(), any_md(y), strides, dilations, padding_l, padding_r);
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct, activation_md(x),
+        md(weight_dims, dt::f32, tag::any), md(), activation_md(y), strides, dilations, padding_l, padding_r);
     const dnnl::deconvolution_forward::primitive_desc pd(desc, b.attr(false), cpu_engine());
     const Arg src = b.input(0, pd.src_desc());
     const Arg weights = b.input_as(1, source, pd.weights_desc());
@@ -199,10 +253,8 @@ class ConvTransposeOp final : public DnnlOp {
     b.add(dnnl::deconvolution_forward(pd), pd, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, raw}});
     Shape channel(y.size(), 1);
     channel[1] = oc;
-    const tag layout = layout_tag(pd.dst_desc());
-    if (layout == tag::undef) return false;
     const dnnl::binary::primitive_desc add_pd(
-        dnnl::binary::desc(dnnl::algorithm::binary_add, pd.dst_desc(), md(to_dims(channel), dt::f32, layout), pd.dst_desc()),
+        dnnl::binary::desc(dnnl::algorithm::binary_add, pd.dst_desc(), plain_md(channel), pd.dst_desc()),
         b.attr(false), cpu_engine());
     const Arg bias = b.input(2, add_pd.src1_desc());
     b.add(dnnl::binary(add_pd), add_pd,
@@ -211,9 +263,100 @@ class ConvTransposeOp final : public DnnlOp {
   }
 
  private:
+  void pack_pointwise(const OpInfo& info);
+  bool build_pointwise(OpBuilder& b) const;
+
   Window window_;
   std::vector<int64_t> output_padding_, output_shape_;
+  // The pointwise form (pack_pointwise): [kh*kw*M, C, 1, 1] weights and the
+  // bias tiled kh*kw times (undefined without a bias).
+  Tensor pointwise_weights_, pointwise_bias_;
+  int64_t kh_ = 0, kw_ = 0;
 };
+
+// A 2-D ConvTranspose whose kernel equals its stride (no padding, dilation
+// or groups) sends each input pixel to its own kh x kw output patch: it is a
+// 1x1 convolution to kh*kw*M channels, ordered (i, j, m), followed by a
+// pixel shuffle (one reorder). oneDNN's 1x1 convolutions run near peak and
+// take the post-op chain, its deconvolutions neither (PaddleOCR det head at
+// 640x640, one thread: 24->1 channels 2.5 ms + 0.9 ms of reorders as a
+// deconvolution, 24->24 channels 1.35 ms + 1.3 ms for the BatchNormalization
+// and ReLU after it). Prepared here when the weights are constants.
+void ConvTransposeOp::pack_pointwise(const OpInfo& info) {
+  const ir::Node& node = info.node;
+  const Tensor* w = info.body.initializer(node.inputs[1]);
+  if (!w || w->dtype() != DataType::kFloat || w->rank() != 4 || window_.group != 1 || !output_shape_.empty() ||
+      (window_.auto_pad != "NOTSET" && window_.auto_pad != "VALID"))
+    return;
+  const Shape kernel{w->dim(2), w->dim(3)};
+  if (window_.strides != std::vector<int64_t>(kernel.begin(), kernel.end())) return;
+  if (!window_.kernel_shape.empty() && window_.kernel_shape != window_.strides) return;
+  for (const auto* list : {&window_.pads, &output_padding_})
+    for (int64_t v : *list)
+      if (v != 0) return;
+  for (int64_t v : window_.dilations)
+    if (v != 1) return;
+  const Tensor* bias = node.has_input(2) ? info.body.initializer(node.inputs[2]) : nullptr;
+  const int64_t c = w->dim(0), m = w->dim(1), kh = kernel[0], kw = kernel[1];
+  if (node.has_input(2) && (!bias || bias->dtype() != DataType::kFloat || bias->shape() != Shape{m})) return;
+  Tensor packed(DataType::kFloat, {kh * kw * m, c, 1, 1});
+  const float* from = w->data<float>();
+  float* to = packed.data<float>();
+  for (int64_t ci = 0; ci < c; ++ci)
+    for (int64_t o = 0; o < m; ++o)
+      for (int64_t t = 0; t < kh * kw; ++t) to[(t * m + o) * c + ci] = from[(ci * m + o) * kh * kw + t];
+  if (bias) {
+    pointwise_bias_ = Tensor(DataType::kFloat, {kh * kw * m});
+    for (int64_t t = 0; t < kh * kw; ++t)
+      std::copy_n(bias->data<float>(), m, pointwise_bias_.data<float>() + t * m);
+  }
+  pointwise_weights_ = std::move(packed);
+  kh_ = kh;
+  kw_ = kw;
+}
+
+bool ConvTransposeOp::build_pointwise(OpBuilder& b) const {
+  const Shape& x = b.input_shape(0);
+  const int64_t c = pointwise_weights_.dim(1), channels = pointwise_weights_.dim(0), m = channels / (kh_ * kw_);
+  if (x.size() != 4 || x[1] != c) return false;
+  const int64_t n = x[0], h = x[2], w = x[3], yh = h * kh_, yw = w * kw_;
+  const Shape z{n, channels, h, w}, y{n, m, yh, yw};
+  b.tile_post_op_channels(kh_ * kw_);
+  if (!b.post_ops_fit(z)) {
+    b.tile_post_op_channels(1);
+    return false;
+  }
+  // Channels-last z: the shuffle then moves runs of m floats.
+  const md z_md(to_dims(z), dt::f32, tag::acdb);
+  const dnnl::convolution_forward::desc desc(
+      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, any_md(x),
+      md(to_dims(pointwise_weights_.shape()), dt::f32, tag::any),
+      pointwise_bias_.defined() ? plain_md({channels}) : md(), z_md, {1, 1}, {0, 0}, {0, 0});
+  const dnnl::convolution_forward::primitive_desc pd(desc, b.attr(true), cpu_engine());
+  // The shuffle: z and y as [n, h, i, w, j, m] (y[., ., h*kh+i, w*kw+j] =
+  // z channel (i*kw+j)*m + o at [h, w]), y channels-last, or plain for one
+  // or two channels (the layout of the deconvolution path).
+  const dims shuffle{n, h, kh_, w, kw_, m};
+  const md z6(shuffle, dt::f32, dims{h * w * channels, w * channels, kw_ * m, channels, m, 1});
+  const bool plain = m <= 2;
+  const md y_md = plain ? plain_md(y) : md(to_dims(y), dt::f32, tag::acdb);
+  const md y6(shuffle, dt::f32,
+              plain ? dims{m * yh * yw, kh_ * yw, yw, kw_, 1, yh * yw}
+                    : dims{yh * yw * m, kh_ * yw * m, yw * m, kw_ * m, m, 1});
+  const dnnl::reorder::primitive_desc shuffle_pd(cpu_engine(), z6, cpu_engine(), y6);
+
+  std::vector<std::pair<int, Arg>> args{
+      {DNNL_ARG_SRC, b.input(0, pd.src_desc())},
+      {DNNL_ARG_WEIGHTS, b.packed(0, pointwise_weights_, plain_md(pointwise_weights_.shape()), pd.weights_desc())}};
+  if (pointwise_bias_.defined())
+    args.emplace_back(DNNL_ARG_BIAS, b.packed(1, pointwise_bias_, plain_md({channels}), pd.bias_desc()));
+  const Arg staged = b.temporary(pd.dst_desc());
+  args.emplace_back(DNNL_ARG_DST, staged);
+  b.add(dnnl::convolution_forward(pd), pd, std::move(args));
+  const Arg out = b.output(0, y, y_md);
+  b.add(dnnl::reorder(shuffle_pd), shuffle_pd, {{DNNL_ARG_FROM, b.alias(staged, z6)}, {DNNL_ARG_TO, b.alias(out, y6)}});
+  return true;
+}
 
 }  // namespace
 

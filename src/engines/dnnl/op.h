@@ -61,12 +61,22 @@ class OpBuilder {
   // (FusedConv's residual Z); call before post_ops_fit, attr and output.
   // False when the input is a constant.
   virtual bool accumulate_into_output(size_t input) = 0;
+  // True when output 0 starts as a residual the primitive accumulates into
+  // (accumulate_into_output, or a residual Add in the fused chain): the
+  // primitive must then write the output buffer itself.
+  virtual bool output_accumulates() const = 0;
   // A buffer of `desc` alive only during this op's steps.
   virtual Arg temporary(const md& desc) = 0;
   // Attributes for the primitive: user scratchpad, plus post-ops when
   // `with_post_ops` (ops that take them: conv, matmul, gemm): the op's own
   // activation `own` (com.skiff fused ops), then the region's fused chain.
   virtual dnnl::primitive_attr attr(bool with_post_ops, const EltwiseChain& own = {}) = 0;
+  // The primitive writes `times` copies of the node's output channels side
+  // by side (channel t * C + c of its output is channel c of the node's),
+  // which a later step rearranges: per-channel post-op operands are tiled
+  // to match, and post_ops_fit refuses operands that vary along other dims
+  // (and a residual sum). Call before post_ops_fit and attr.
+  virtual void tile_post_op_channels(int64_t times) = 0;
   // False when the fused chain cannot be applied to an output of `shape`
   // (the region then builds the chain's nodes one by one), or has binary
   // post-ops and the primitive has no fast path for them (`binary_ok`).

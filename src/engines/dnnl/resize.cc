@@ -55,6 +55,10 @@ class ResizeOp final : public DnnlOp {
     return true;
   }
 
+  // The chain after it (FPN: Resize then Add of the lateral branch) as
+  // post-ops: the upsampled tensor is never written on its own.
+  bool takes_post_ops() const override { return true; }
+
   bool build(OpBuilder& b) const override {
     const Shape& x = b.input_shape(0);
     std::vector<Shape> shapes;
@@ -70,11 +74,12 @@ class ResizeOp final : public DnnlOp {
         scale = scales->dtype() == DataType::kFloat ? scales->data<float>()[d] : std::nan("");
       if (!(scale > 0) || !matches(x[d], y[d], scale)) return false;
     }
+    if (!b.post_ops_fit(y)) return false;
     const md src = b.input_md(0);
     const dnnl::resampling_forward::desc desc(
         dnnl::prop_kind::forward_inference,
         linear_ ? dnnl::algorithm::resampling_linear : dnnl::algorithm::resampling_nearest, src, any_md(y));
-    const dnnl::resampling_forward::primitive_desc pd(desc, b.attr(false), cpu_engine());
+    const dnnl::resampling_forward::primitive_desc pd(desc, b.attr(true), cpu_engine());
     const Arg in = b.input(0, pd.src_desc());
     b.add(dnnl::resampling_forward(pd), pd, {{DNNL_ARG_SRC, in}, {DNNL_ARG_DST, b.output(0, y, pd.dst_desc())}});
     return true;

@@ -39,7 +39,7 @@ TEST(FoldBatchNorm, GroupedConvTransposeWithBias) {
 TEST(FoldBatchNorm, ConvTransposeWithoutBiasKeepsTheShiftAsAnAdd) {
   ModelBuilder b;
   b.input("x", {1, 4, 5, 5})
-      .weight("w", random_tensor({4, 3, 2, 2}, 1))
+      .weight("w", random_tensor({4, 3, 3, 3}, 1))
       .node("ConvTranspose", {"x", "w"}, {"c"}, {make_attr("strides", std::vector<int64_t>{2, 2})});
   add_bn(b, "c", "y", 3);
   b.output("y");
@@ -47,6 +47,21 @@ TEST(FoldBatchNorm, ConvTransposeWithoutBiasKeepsTheShiftAsAnAdd) {
   EXPECT_EQ(count_op(m, "BatchNormalization"), 0);
   EXPECT_EQ(count_op(m, "Add"), 1);
   EXPECT_EQ(m.graph.nodes[0].inputs.size(), 2u);  // still no bias
+}
+
+TEST(FoldBatchNorm, ConvTransposeWithKernelEqualToStrideTakesABias) {
+  ModelBuilder b;
+  b.input("x", {1, 4, 5, 5})
+      .weight("w", random_tensor({4, 3, 2, 2}, 1))
+      .weight("shift", random_tensor({1, 3, 1, 1}, 2))
+      .node("ConvTranspose", {"x", "w"}, {"c"}, {make_attr("strides", std::vector<int64_t>{2, 2})})
+      .node("Add", {"c", "shift"}, {"a"});
+  add_bn(b, "a", "y", 3);
+  b.output("y");
+  ir::Model m = expect_pass_keeps_results(b.model, {"fold_batch_norm", "fold_affine_into_conv"});
+  EXPECT_EQ(count_op(m, "BatchNormalization"), 0);
+  EXPECT_EQ(count_op(m, "Add"), 0);
+  EXPECT_EQ(m.graph.nodes[0].inputs.size(), 3u);
 }
 
 TEST(FoldBatchNorm, GemmWithTransBAlphaBeta) {

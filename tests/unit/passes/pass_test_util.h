@@ -91,11 +91,12 @@ class ModelBuilder {
 using passes::make_attr;
 
 // Runs the model (inputs in graph-input order) with the native kernels,
-// the reference the passes are checked against.
-inline std::vector<Tensor> run_model(const ir::Model& model, const std::vector<Tensor>& inputs) {
-  runtime::PlanOptions native;
-  native.engines = {"native"};
-  auto plan = runtime::Plan::compile(model.graph, model.opsets, native);
+// the reference the passes are checked against (or with other `engines`).
+inline std::vector<Tensor> run_model(const ir::Model& model, const std::vector<Tensor>& inputs,
+                                     std::vector<std::string> engines = {"native"}) {
+  runtime::PlanOptions options;
+  options.engines = std::move(engines);
+  auto plan = runtime::Plan::compile(model.graph, model.opsets, options);
   std::vector<Value> values;
   for (const auto& t : inputs) values.emplace_back(t);
   std::vector<Tensor> out;
