@@ -1,5 +1,6 @@
 // skiff bench MODEL: latency and throughput of a model through the public
 // Predictor API, on seeded random inputs.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,7 +12,9 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <thread>
 
+#include "bench.h"
 #include "cli.h"
 #include "core/dispatch.h"
 #include "engines/engine.h"
@@ -45,12 +48,22 @@ Options:
   --seed N            seed for the random inputs (default 0)
   --json              print one JSON object instead of text
   --no-progress       never draw the progress bar
+  --fixed-threads     every run uses exactly --threads (without it each
+                      run uses 1 or --threads threads, whichever measured
+                      faster lately; docs/api.md "Threads")
+  --idle S            after the runs, measure the CPU time the process uses
+                      while it sleeps S seconds (default 1; 0 skips): it
+                      should be ~0, no thread spinning once run() returned
   --sweep NAME:AXIS:FROM:TO:COUNT
                       dynamic shapes: after the fixed-shape runs, feed COUNT
-                      sizes from FROM to TO along AXIS of input NAME, one
-                      after another, each twice; report the first call (builds
-                      primitives) and the second against the fixed-shape
-                      median, and the peak memory after the sweep
+                      sizes from FROM to TO along AXIS of input NAME. Each
+                      round feeds every size twice in a row: the first call
+                      follows another size, the second the same size (the
+                      fixed-shape latency). Round 0 builds primitives; reports
+                      per size the first call, the medians of the other rounds
+                      and their ratio, and resident memory after round 0 and
+                      after the last round (bounded by --cache)
+  --sweep-rounds N    rounds after round 0 (default 5)
 )";
 
 struct Options {
@@ -65,8 +78,9 @@ struct Options {
   size_t cache = 64;
   uint64_t seed = 0;
   bool json = false, progress = true;
-  std::string sweep_input;
-  int64_t sweep_axis = -1, sweep_from = 0, sweep_to = 0, sweep_count = 0;
+  bool fixed_threads = false;
+  double idle = 1;
+  SweepSpec sweep;
 };
 
 Shape parse_shape(const std::string& text, const std::string& what) {
@@ -122,12 +136,20 @@ Options parse(const std::vector<std::string>& args) {
         if (colon == std::string::npos) break;
       }
       if (parts.size() != 5) throw UsageError("--sweep wants NAME:AXIS:FROM:TO:COUNT");
-      o.sweep_input = parts[0];
-      o.sweep_axis = parse_count(parts[1], "--sweep AXIS");
-      o.sweep_from = parse_count(parts[2], "--sweep FROM");
-      o.sweep_to = parse_count(parts[3], "--sweep TO");
-      o.sweep_count = parse_count(parts[4], "--sweep COUNT");
-      if (o.sweep_count < 1 || o.sweep_to < o.sweep_from) throw UsageError("--sweep wants FROM <= TO and COUNT >= 1");
+      o.sweep.input = parts[0];
+      o.sweep.axis = parse_count(parts[1], "--sweep AXIS");
+      o.sweep.from = parse_count(parts[2], "--sweep FROM");
+      o.sweep.to = parse_count(parts[3], "--sweep TO");
+      o.sweep.count = parse_count(parts[4], "--sweep COUNT");
+      if (o.sweep.count < 1 || o.sweep.to < o.sweep.from) throw UsageError("--sweep wants FROM <= TO and COUNT >= 1");
+    } else if (a == "--sweep-rounds") {
+      o.sweep.rounds = std::max<int64_t>(1, parse_count(value(), a));
+    } else if (a == "--fixed-threads") {
+      o.fixed_threads = true;
+    } else if (a == "--idle") {
+      char* end = nullptr;
+      o.idle = std::strtod(value().c_str(), &end);
+      if (*end != '\0' || !(o.idle >= 0)) throw UsageError("--idle wants seconds >= 0");
     }
     else if (a == "--shape") {
       const std::string& spec = value();
@@ -159,7 +181,29 @@ Tensor random_input(const TensorInfo& info, const Options& o, std::mt19937_64& r
       shape.push_back(dim);
     }
   }
-  Tensor t(info.dtype == DataType::kUndefined ? DataType::kFloat : info.dtype, shape);
+  return random_tensor(info.dtype == DataType::kUndefined ? DataType::kFloat : info.dtype, shape, rng);
+}
+
+// CPU time (user + system) this process has used, in milliseconds.
+double process_cpu_ms() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto ms = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3; };
+  return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
+// CPU time the process uses while the calling thread sleeps: the OpenMP
+// workers of the last run, if they spin.
+double idle_cpu_ms(double seconds) {
+  const double before = process_cpu_ms();
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  return process_cpu_ms() - before;
+}
+
+}  // namespace
+
+Tensor random_tensor(DataType dtype, const Shape& shape, std::mt19937_64& rng) {
+  Tensor t(dtype, shape);
   std::uniform_real_distribution<float> real(-1.f, 1.f);
   std::uniform_int_distribution<int> small(0, 9);
   dispatch(kPodTypes, t.dtype(), [&](auto tag) {
@@ -170,7 +214,7 @@ Tensor random_input(const TensorInfo& info, const Options& o, std::mt19937_64& r
       else if constexpr (std::is_integral_v<T>) p[i] = static_cast<T>(small(rng));
       else p[i] = static_cast<T>(real(rng));
     }
-  }, "bench input '" + info.name + "'");
+  }, str_cat("bench input of type ", dtype_name(dtype)));
   return t;
 }
 
@@ -178,13 +222,20 @@ Tensor random_input(const TensorInfo& info, const Options& o, std::mt19937_64& r
 int64_t status_bytes(const char* field) {
   std::ifstream status("/proc/self/status");
   std::string line;
+  const size_t n = std::strlen(field);
   while (std::getline(status, line))
-    if (line.rfind(field, 0) == 0) return std::atoll(line.c_str() + std::strlen(field)) * 1024;
+    if (line.compare(0, n, field) == 0) return std::atoll(line.c_str() + n) * 1024;
   return 0;
 }
 
-// Peak resident memory of this process in bytes (VmHWM), 0 when unknown.
-int64_t peak_rss_bytes() { return status_bytes("VmHWM:"); }
+double median_of(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const size_t n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+namespace {
 
 double percentile(const std::vector<double>& sorted, double p) {
   const double rank = p * static_cast<double>(sorted.size() - 1);
@@ -202,56 +253,6 @@ void draw_progress(double fraction, size_t runs, double median_ms) {
   std::fflush(stderr);
 }
 
-// Feeds sizes along one axis in turn, each twice (the first call builds
-// shape-dependent state, the second is steady), then all of them once more:
-// with the primitive cache at least as large as the sweep, the third calls
-// must find everything cached and match the second ones.
-void sweep(const Predictor& predictor, NamedTensors inputs, const Options& o, std::mt19937_64& rng) {
-  using clock = std::chrono::steady_clock;
-  size_t index = 0;
-  while (index < inputs.size() && inputs[index].first != o.sweep_input) ++index;
-  if (index == inputs.size())
-    throw Error(ErrorCode::kInvalidInput, str_cat("--sweep names '", o.sweep_input, "', which is not an input"));
-  const Shape base = inputs[index].second.shape();
-  if (o.sweep_axis >= static_cast<int64_t>(base.size()))
-    throw Error(ErrorCode::kInvalidInput, str_cat("--sweep axis ", o.sweep_axis, " is past the input's rank"));
-  std::vector<Tensor> tensors;
-  for (int64_t k = 0; k < o.sweep_count; ++k) {
-    Shape shape = base;
-    shape[o.sweep_axis] = o.sweep_count == 1 ? o.sweep_from
-                                              : o.sweep_from + (o.sweep_to - o.sweep_from) * k / (o.sweep_count - 1);
-    TensorInfo info;
-    info.name = o.sweep_input;
-    info.dtype = inputs[index].second.dtype();
-    info.rank_known = true;
-    Options fixed = o;
-    fixed.shapes[o.sweep_input] = shape;
-    tensors.push_back(random_input(info, fixed, rng));
-  }
-  auto timed = [&](const Tensor& t) {
-    inputs[index].second = t;
-    const auto t0 = clock::now();
-    predictor.run(inputs);
-    return std::chrono::duration<double, std::milli>(clock::now() - t0).count();
-  };
-  std::vector<double> first, second;
-  for (const Tensor& t : tensors) {
-    first.push_back(timed(t));
-    second.push_back(timed(t));
-  }
-  std::fprintf(stderr, "sweep of %s axis %lld: size, first ms, second ms, third ms (after the whole sweep)\n",
-               o.sweep_input.c_str(), static_cast<long long>(o.sweep_axis));
-  double worst = 0;
-  for (size_t k = 0; k < tensors.size(); ++k) {
-    const double third = timed(tensors[k]);
-    worst = std::max(worst, third / second[k]);
-    std::fprintf(stderr, "%lld, %.3f, %.3f, %.3f\n", static_cast<long long>(tensors[k].dim(o.sweep_axis)),
-                 first[k], second[k], third);
-  }
-  std::fprintf(stderr, "sweep: %lld sizes; worst third / second call %.2f; peak memory %.1f MiB\n",
-               static_cast<long long>(o.sweep_count), worst, static_cast<double>(peak_rss_bytes()) / (1 << 20));
-}
-
 }  // namespace
 
 int cmd_bench(const std::vector<std::string>& args) {
@@ -262,7 +263,7 @@ int cmd_bench(const std::vector<std::string>& args) {
     }
   const Options o = parse(args);
   Config config(o.model);
-  config.threads(o.threads).primitive_cache_capacity(o.cache);
+  config.threads(o.threads).adaptive_threads(!o.fixed_threads).primitive_cache_capacity(o.cache);
   if (!o.engines.empty()) config.engines(o.engines);
   using clock = std::chrono::steady_clock;
   const int64_t baseline = status_bytes("VmRSS:");
@@ -315,20 +316,25 @@ int cmd_bench(const std::vector<std::string>& args) {
   for (double l : latencies) sum += l;
   const double mean = sum / static_cast<double>(latencies.size());
   const double throughput = static_cast<double>(batch) * static_cast<double>(latencies.size()) / (sum / 1000.0);
-  const int64_t peak = peak_rss_bytes();
+  const int64_t peak = status_bytes("VmHWM:");
   const int threads = o.threads > 0 ? o.threads : build_info().max_threads;
   std::string engines;
   for (const auto& e : o.engines.empty() ? default_engines() : o.engines) engines += (engines.empty() ? "" : ",") + e;
-  if (!o.sweep_input.empty()) sweep(*predictor, inputs, o, rng);
+  const double idle_ms = o.idle > 0 ? idle_cpu_ms(o.idle) : -1;
   if (o.json) {
+    const std::string sweep = o.sweep.input.empty() ? "" : run_sweep(*predictor, inputs, o.sweep, o.cache, true, rng);
     std::printf(
         "{\"model\": \"%s\", \"engines\": \"%s\", \"threads\": %d, \"batch\": %lld, \"runs\": %zu, "
         "\"load_ms\": %.3f, \"median_ms\": %.4f, \"p90_ms\": %.4f, \"p99_ms\": %.4f, \"mean_ms\": %.4f, "
-        "\"min_ms\": %.4f, \"throughput_per_s\": %.3f, \"peak_rss_bytes\": %lld, \"baseline_rss_bytes\": %lld}\n",
+        "\"min_ms\": %.4f, \"throughput_per_s\": %.3f, \"peak_rss_bytes\": %lld, \"baseline_rss_bytes\": %lld, "
+        "\"idle_seconds\": %g, \"idle_cpu_ms\": %.3f%s%s}\n",
         o.model.c_str(), engines.c_str(), threads, static_cast<long long>(batch), latencies.size(), load_ms,
         percentile(sorted, 0.5), percentile(sorted, 0.9), percentile(sorted, 0.99), mean, sorted.front(),
-        throughput, static_cast<long long>(peak), static_cast<long long>(baseline));
-  } else {
+        throughput, static_cast<long long>(peak), static_cast<long long>(baseline), o.idle, idle_ms,
+        sweep.empty() ? "" : ", ", sweep.c_str());
+    return kExitOk;
+  }
+  {
     std::printf("model:      %s\nengines:    %s\nthreads:    %d\nbatch:      %lld\nload:       %.1f ms\n"
                 "runs:       %zu (+%lld warm-up)\nmedian:     %.3f ms\np90:        %.3f ms\np99:        %.3f ms\n"
                 "mean:       %.3f ms\nmin:        %.3f ms\nthroughput: %.2f samples/s\n"
@@ -337,7 +343,10 @@ int cmd_bench(const std::vector<std::string>& args) {
                 static_cast<long long>(o.warmup), percentile(sorted, 0.5), percentile(sorted, 0.9),
                 percentile(sorted, 0.99), mean, sorted.front(), throughput, static_cast<double>(peak) / (1 << 20),
                 static_cast<double>(baseline) / (1 << 20), static_cast<double>(peak - baseline) / (1 << 20));
+    if (idle_ms >= 0)
+      std::printf("idle cpu:   %.2f ms of CPU time in the %g s after the last run\n", idle_ms, o.idle);
   }
+  if (!o.sweep.input.empty()) run_sweep(*predictor, inputs, o.sweep, o.cache, false, rng);
   return kExitOk;
 }
 

@@ -25,9 +25,12 @@ Commands:
 Run `skiff <command> --help` for a command's options.
 
 Threads: OpenMP threads sleep while they wait (OMP_WAIT_POLICY=passive)
-unless OMP_WAIT_POLICY is set: on a machine shared with other work, spinning
-threads steal the time the busy ones need (ResNet-50 at 2 threads: 70 ms
-passive, 330-1170 ms spinning, measured on a loaded 2-core VM).
+unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is set: on a machine shared with
+other work, spinning threads steal the time the busy ones need (MobileNetV3
+at 2 threads, 9 runnable processes on a 2-core VM: 4.5 ms passive, 1256 ms
+spinning). Each run uses 1 or --threads threads, whichever its input shapes
+ran faster with lately (docs/api.md, "Threads"); with spinning threads (a
+variable set) at most the idle cores, and no thread spins after a run.
 
 Exit status: 0 ok; 1 some test failed; 2 the model cannot be loaded;
 3 the run failed (bad input included); 4 an operator is not supported;
@@ -44,7 +47,9 @@ int main(int argc, char** argv) {
   using namespace skiff::cli;
   // libgomp reads OMP_WAIT_POLICY when it loads, so the default can only be
   // changed by starting again with it set (once: the variable is then set).
-  if (!std::getenv("OMP_WAIT_POLICY") && setenv("OMP_WAIT_POLICY", "passive", 1) == 0)
+  // A GOMP_SPINCOUNT given asks for libgomp's spinning on purpose.
+  if (!std::getenv("OMP_WAIT_POLICY") && !std::getenv("GOMP_SPINCOUNT") &&
+      setenv("OMP_WAIT_POLICY", "passive", 1) == 0)
     execv("/proc/self/exe", argv);  // on failure, go on spinning
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {

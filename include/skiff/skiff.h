@@ -51,6 +51,10 @@ class SKIFF_API Config {
 
   // Threads a run may use (OpenMP). 0, the default, means all cores.
   Config& threads(int count);
+  // Each run uses 1 or threads() threads, whichever its input shapes ran
+  // faster with lately (measured, see docs/api.md "Threads"). On by
+  // default; off makes every run use threads() exactly (bit-reproducible).
+  Config& adaptive_threads(bool on);
   // Graph optimization level; the default is OptLevel::kExtended.
   Config& opt_level(OptLevel level);
   // Skips one pass by name ("fuse_activation", see docs/passes.md);
@@ -91,6 +95,7 @@ class SKIFF_API Config {
   const std::string& model_path() const { return model_path_; }
   const std::string& model_bytes() const { return model_bytes_; }
   int threads() const { return threads_; }
+  bool adaptive_threads() const { return adaptive_threads_; }
   OptLevel opt_level() const { return opt_level_; }
   const std::vector<std::string>& disabled_passes() const { return disabled_passes_; }
   const std::vector<std::pair<std::string, std::vector<int64_t>>>& input_shapes() const {
@@ -105,6 +110,7 @@ class SKIFF_API Config {
   std::string model_path_;
   std::string model_bytes_;
   int threads_ = 0;
+  bool adaptive_threads_ = true;
   std::vector<std::string> engines_;
   size_t primitive_cache_capacity_ = 64;
   size_t memory_limit_ = 0;

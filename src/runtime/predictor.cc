@@ -11,6 +11,7 @@
 #include "onnx/onnx.h"
 #include "passes/pass_manager.h"
 #include "runtime/plan.h"
+#include "runtime/threads.h"
 #include "skiff/skiff.h"
 
 namespace skiff {
@@ -31,6 +32,11 @@ Config& Config::profiling(bool on) {
 Config& Config::threads(int count) {
   if (count < 0) fail(ErrorCode::kInvalidInput, "Config::threads: count must be >= 0, got ", count);
   threads_ = count;
+  return *this;
+}
+
+Config& Config::adaptive_threads(bool on) {
+  adaptive_threads_ = on;
   return *this;
 }
 
@@ -75,6 +81,9 @@ Config& Config::primitive_cache_capacity(size_t signatures) {
 
 struct Predictor::Impl {
   int threads = 0;  // from the Config (the Config itself is not kept: it may hold the model's bytes)
+  bool adaptive_threads = true;
+  // Measures 1 thread against `threads` per input signature (shared by clones).
+  std::unique_ptr<runtime::ThreadChooser> thread_chooser = std::make_unique<runtime::ThreadChooser>();
   bool profiling = false;
   std::shared_ptr<const runtime::Plan> plan;
   std::vector<TensorInfo> inputs, outputs;
@@ -148,6 +157,7 @@ Predictor::~Predictor() = default;
 std::unique_ptr<Predictor> Predictor::create(const Config& config) {
   auto impl = std::make_shared<Impl>();
   impl->threads = config.threads();
+  impl->adaptive_threads = config.adaptive_threads();
   impl->profiling = config.profiling();
   ir::Model model;
   if (!config.model_bytes().empty()) {
@@ -208,8 +218,13 @@ std::vector<Tensor> Predictor::run(const NamedTensors& inputs) const {
     if (!given[i])
       fail(ErrorCode::kInvalidInput, "model '", impl.label, "': input '", impl.inputs[i].name, "' is missing");
   // OpenMP's thread count is per calling thread, so concurrent runs with
-  // different settings do not interfere.
-  if (impl.threads > 0) omp_set_num_threads(impl.threads);
+  // different settings do not interfere; see runtime/threads.h.
+  const int most = runtime::threads_for_run(impl.threads, impl.adaptive_threads);
+  uint64_t signature = 0;
+  for (const Value& v : ordered)
+    for (int64_t d : v.tensor.shape()) signature = signature * 1000003 + static_cast<uint64_t>(d) + 1;
+  const int threads = impl.adaptive_threads ? impl.thread_chooser->pick(signature, most) : most;
+  const runtime::RunThreads run_threads(threads);
   std::vector<Value> values;
   Profile profile;
   Profiler profiler(&profile);
@@ -221,6 +236,7 @@ std::vector<Tensor> Predictor::run(const NamedTensors& inputs) const {
   } catch (const Error& e) {
     throw Error(e.code(), str_cat("model '", impl.label, "': ", e.what()));
   }
+  if (impl.adaptive_threads) impl.thread_chooser->record(signature, threads, profile.total_us);
   if (impl.profiling) {
     std::lock_guard<std::mutex> lock(impl.profiles_mutex);
     impl.profiles[std::this_thread::get_id()] = std::move(profile);

@@ -5,6 +5,8 @@
 // usage: skiff_thread_stress MODEL INPUT=D0,D1,... [THREADS] [RUNS_PER_THREAD]
 #include <skiff/skiff.h>
 
+#include "input_spec.h"
+
 #include <atomic>
 #include <unistd.h>
 
@@ -12,7 +14,6 @@
 #include <fstream>
 #include <iostream>
 #include <random>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -29,11 +30,9 @@ int main(int argc, char** argv) {
     std::cerr << "usage: skiff_thread_stress MODEL INPUT=D0,D1,... [THREADS] [RUNS]\n";
     return 64;
   }
-  const std::string spec = argv[2];
-  const std::string name = spec.substr(0, spec.find('='));
-  skiff::Shape shape;
-  std::stringstream dims(spec.substr(spec.find('=') + 1));
-  for (std::string d; std::getline(dims, d, ',');) shape.push_back(std::stoll(d));
+  const InputSpec input = parse_input_spec(argv[2]);
+  const std::string& name = input.name;
+  const skiff::Shape& shape = input.shape;
   const int threads = argc > 3 ? std::atoi(argv[3]) : 8;
   const int runs = argc > 4 ? std::atoi(argv[4]) : 500;
 

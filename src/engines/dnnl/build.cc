@@ -14,10 +14,12 @@ namespace {
 // Weight-cache keys of op-owned tensors start past any input index.
 constexpr size_t kPackedSlots = 1 << 16;
 
-// Steps estimated below this run on one thread (bench: the PaddleOCR
-// classifier, 0.7 ms, took 1.4-3.8 ms at 2 threads when every small
-// primitive woke the second thread).
-constexpr double kSmallStepNs = 30000;
+// Steps estimated below this run on one thread: a parallel region costs a
+// futex wake-up of the sleeping worker (OMP_WAIT_POLICY=passive, ~10 us
+// here) plus a barrier, and the estimate runs 2-5x slow for convolutions.
+// PaddleOCR classifier at 2 threads (bench --fixed-threads, 5 alternating
+// rounds): 0.47 ms with 30 us, 0.33 ms with 100 us, 0.32 ms on one thread.
+constexpr double kSmallStepNs = 100000;
 
 // A rough time for a step: 50 GFLOP/s for the multiply-adds of
 // convolutions and matmuls, 10 GB/s for the bytes it touches.

@@ -62,6 +62,20 @@ void return_freed_memory() {
 #endif
 }
 
+// Whether oneDNN can reorder `from` back to `to`. Not from every layout:
+// Winograd weights (wino_*) only go in, so the plain copy of a weight kept
+// only in that layout could never be rebuilt for another signature (det at
+// a second input size, or at another thread count, failed with "could not
+// create a primitive descriptor for a reorder primitive").
+bool reversible(const md& from, const md& to) {
+  try {
+    dnnl::reorder::primitive_desc(cpu_engine(), from, cpu_engine(), to);
+    return true;
+  } catch (const dnnl::error&) {
+    return false;
+  }
+}
+
 bool is_op(const ir::Node& node, const char* op) { return node.domain.empty() && node.op_type == op; }
 
 // A constant holding one value equal to `expected`.
@@ -296,7 +310,7 @@ std::shared_ptr<void> RegionKernel::weight(size_t node, size_t input, const md& 
   for (const auto& [key, versions] : weights_)
     if (body_.nodes[key.first].inputs.size() > key.second && body_.nodes[key.first].inputs[key.second] == name)
       for (const auto& [s, d, version] : versions) shared = shared || s == d;
-  if (source != desc && !shared && plain_.erase(name)) {
+  if (source != desc && !shared && reversible(desc, source) && plain_.erase(name)) {
     released_[name] = {source, desc, data};
     return_freed_memory();
   }

@@ -1,0 +1,73 @@
+// The thread policy of one run: how many OpenMP threads it uses, and that
+// no thread spins after it returns.
+//
+// libgomp's idle threads spin (~3 ms here) before they sleep, unless
+// OMP_WAIT_POLICY=passive was in the environment when it loaded; a library
+// cannot change that afterwards. Spinning makes consecutive parallel regions
+// cheap on an idle machine, but on a busy one a spinning thread takes the
+// core a working one needs (MobileNetV3 at 2 threads, 9 runnable processes
+// on 2 cores: 4.5 ms passive, 1256 ms spinning). So when the threads spin,
+// a run uses only the cores other processes leave idle, and afterwards ends
+// its worker threads (omp_pause_resource) instead of letting them spin.
+//
+// Whether N threads beat one depends on the model and on the machine's load
+// in ways no rule predicts (2-core VM shared with builds: under ~4 runnable
+// processes MobileNetV3 took 5.6 ms on 2 threads, 3.5 ms on 1; under ~9,
+// ResNet-50 took 35 ms on 2 threads, 68 ms on 1, the second thread doubling
+// the process's share of the CPUs). So a ThreadChooser measures both.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <unordered_map>
+
+namespace skiff::runtime {
+
+// True when libgomp's idle threads spin before sleeping (the environment
+// at load did not ask for OMP_WAIT_POLICY=passive or GOMP_SPINCOUNT=0).
+bool openmp_threads_spin();
+
+// Threads for a run asked for `requested` (0: the process default).
+// With `adaptive` and spinning threads, capped by the cores not taken by
+// other runnable threads (/proc/loadavg) right now; at least 1.
+int threads_for_run(int requested, bool adaptive);
+
+// Picks 1 or N threads for each run of one input-shape signature by the
+// latencies it measured: mostly the faster, one run in kExplore the other,
+// so a change in load is noticed. The first run of each count is not
+// counted (it builds shape- and thread-specific state). Thread-safe.
+class ThreadChooser {
+ public:
+  static constexpr int64_t kExplore = 16;
+
+  // Thread count for the next run of `signature`, given at most `threads`.
+  int pick(uint64_t signature, int threads);
+  void record(uint64_t signature, int threads_used, double us);
+
+ private:
+  struct Arm {
+    int64_t runs = 0;
+    double mean_us = 0;  // exponentially weighted, over runs after the first
+  };
+  struct Stats {
+    Arm one, many;
+    int64_t runs = 0;
+  };
+  std::mutex mutex_;
+  std::unordered_map<uint64_t, Stats> stats_;
+};
+
+// Sets the calling thread's OpenMP thread count for one run and, on
+// destruction, restores it and ends the worker threads if they would spin.
+class RunThreads {
+ public:
+  explicit RunThreads(int threads);
+  ~RunThreads();
+  RunThreads(const RunThreads&) = delete;
+  RunThreads& operator=(const RunThreads&) = delete;
+
+ private:
+  int saved_, threads_;
+};
+
+}  // namespace skiff::runtime

@@ -1,0 +1,107 @@
+#include "runtime/threads.h"
+
+#include <gtest/gtest.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include <thread>
+
+namespace skiff::runtime {
+
+namespace {
+
+TEST(Threads, FixedCountIsTheRequestedOne) {
+  EXPECT_EQ(threads_for_run(1, false), 1);
+  EXPECT_EQ(threads_for_run(3, false), 3);
+  EXPECT_EQ(threads_for_run(1, true), 1);
+}
+
+TEST(Threads, AdaptiveCountStaysBetweenOneAndTheRequest) {
+  const int cores = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+  for (int asked : {2, 4, 64}) {
+    const int t = threads_for_run(asked, true);
+    EXPECT_GE(t, 1);
+    EXPECT_LE(t, std::min(asked, cores)) << "asked " << asked;
+  }
+}
+
+TEST(Threads, DefaultIsOpenMPsDefaultNotTheCallersLastSetting) {
+  // A fresh thread sees OpenMP's initial setting.
+  int initial = 0;
+  std::thread([&] { initial = omp_get_max_threads(); }).join();
+  omp_set_num_threads(1);
+  EXPECT_EQ(threads_for_run(0, false), initial);
+  omp_set_num_threads(initial);
+}
+
+TEST(Threads, RunThreadsRestoresTheCallersSetting) {
+  omp_set_num_threads(3);
+  {
+    const RunThreads run(1);
+    EXPECT_EQ(omp_get_max_threads(), 1);
+  }
+  EXPECT_EQ(omp_get_max_threads(), 3);
+  {
+    const RunThreads run(2);
+    int seen = 0;
+#pragma omp parallel
+#pragma omp single
+    seen = omp_get_num_threads();
+    EXPECT_EQ(seen, 2);
+  }
+  EXPECT_EQ(omp_get_max_threads(), 3);
+  // A parallel region after the workers were ended starts them again.
+  int seen = 0;
+  omp_set_num_threads(2);
+#pragma omp parallel
+#pragma omp single
+  seen = omp_get_num_threads();
+  EXPECT_EQ(seen, 2);
+}
+
+}  // namespace
+
+}  // namespace skiff::runtime
+
+namespace skiff::runtime {
+
+namespace {
+
+// Feeds the chooser a fixed latency per thread count and counts its picks.
+int picks_of_many(ThreadChooser& chooser, uint64_t signature, double one_us, double many_us, int runs) {
+  int many = 0;
+  for (int r = 0; r < runs; ++r) {
+    const int t = chooser.pick(signature, 2);
+    many += t > 1;
+    chooser.record(signature, t, t > 1 ? many_us : one_us);
+  }
+  return many;
+}
+
+TEST(ThreadChooser, PicksTheFasterCountAndStillTriesTheOther) {
+  ThreadChooser chooser;
+  // After the first four runs (both counts twice), 1 run in kExplore goes
+  // to the slower count.
+  const int many = picks_of_many(chooser, 1, 100, 60, 164);
+  EXPECT_GE(many, 164 - 2 - 160 / ThreadChooser::kExplore - 1);
+  EXPECT_LT(many, 164 - 2);
+  const int many_when_slow = picks_of_many(chooser, 2, 60, 100, 164);
+  EXPECT_LE(many_when_slow, 2 + 160 / ThreadChooser::kExplore + 1);
+  EXPECT_GT(many_when_slow, 2);
+}
+
+TEST(ThreadChooser, FollowsAChangeOfLoad) {
+  ThreadChooser chooser;
+  picks_of_many(chooser, 7, 100, 60, 100);  // 2 threads faster
+  picks_of_many(chooser, 7, 100, 300, 100);  // then 3x slower: exploration notices
+  EXPECT_LE(picks_of_many(chooser, 7, 100, 300, 64), 64 / ThreadChooser::kExplore + 1);
+}
+
+TEST(ThreadChooser, OneThreadAskedIsOneThread) {
+  ThreadChooser chooser;
+  for (int r = 0; r < 10; ++r) EXPECT_EQ(chooser.pick(3, 1), 1);
+}
+
+}  // namespace
+
+}  // namespace skiff::runtime
