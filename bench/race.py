@@ -185,8 +185,8 @@ def write_report(path, rows, peak, build, command, threads_list, rounds, duratio
              "The machine is a shared 2-core VM on which other engineers build at the same time, so the "
              "absolute numbers are noisy; the ratios, measured side by side, are what to read." % (rounds, duration),
              "",
-             "Threads: `skiff` runs OpenMP with OMP_WAIT_POLICY=passive unless the variable is set (waiting threads "
-             "sleep instead of spinning); `--threads` is a maximum: each run uses 1 or 2 threads, whichever the "
+             "Threads: `skiff` runs OpenMP with GOMP_SPINCOUNT=1000 unless OMP_WAIT_POLICY or GOMP_SPINCOUNT is "
+             "set (waiting threads spin a few microseconds, then sleep); `--threads` is a maximum: each run uses 1 or 2 threads, whichever the "
              "predictor measured faster for its input shapes lately (docs/api.md, Threads), so a busy core does not "
              "make the 2-thread run slower than the 1-thread one; oneDNN steps estimated under ~100 us run on one thread. Idle CPU time in the 1 s after "
              "the last run of each `skiff bench` (no thread spins): at most %.2f ms over all skiff runs. ORT uses "

@@ -88,18 +88,20 @@ inline std::string cached_model_path(const std::string& key) {
   return {};
 }
 
-// Parses the command line and runs the demo. OpenMP threads sleep while
-// they wait, as in the skiff CLI: libgomp reads OMP_WAIT_POLICY when it
-// loads, hence the restart with it set (once; an explicit setting is kept).
-// Spinning made the OCR detector 2-10x slower at 2 threads on a busy machine
-// (1x3x224x576: 43-116 ms median against 8-26 ms passive). Exit status: what `run`
-// returns; 64 (0 for --help) on a usage error, printed with `usage_text`;
+// Parses the command line and runs the demo. OpenMP threads wait as in the
+// skiff CLI (tools/main.cc says why): a short spin, then sleep
+// (GOMP_SPINCOUNT=1000). libgomp reads that when it loads, hence the
+// restart with it set (once; an explicit OMP_WAIT_POLICY or GOMP_SPINCOUNT
+// is kept). libgomp's default ~3 ms spin made the OCR detector 2-10x slower
+// at 2 threads on a busy machine. Exit status: what `run` returns; 64 (0 for
+// --help) on a usage error, printed with `usage_text`;
 // 3 for a skiff error (4 when the model needs something skiff does not
 // support), its code named; 1 for anything else (unreadable files, ...).
 template <class Parse, class Run>
 int demo_main(const char* program, const char* usage_text, int argc, char** argv, Parse&& parse, Run&& run) {
-  if (!std::getenv("OMP_WAIT_POLICY") && setenv("OMP_WAIT_POLICY", "passive", 1) == 0) {
-    execv("/proc/self/exe", argv);  // on failure, go on spinning
+  if (!std::getenv("OMP_WAIT_POLICY") && !std::getenv("GOMP_SPINCOUNT") &&
+      setenv("GOMP_SPINCOUNT", "1000", 1) == 0) {
+    execv("/proc/self/exe", argv);  // on failure, go on with libgomp's default
   }
   try {
     return run(parse(argc, argv));

@@ -24,7 +24,8 @@
 namespace skiff::runtime {
 
 // True when libgomp's idle threads spin before sleeping (the environment
-// at load did not ask for OMP_WAIT_POLICY=passive or GOMP_SPINCOUNT=0).
+// at load asked neither for OMP_WAIT_POLICY=passive nor for a short
+// GOMP_SPINCOUNT, <= 10000: threads then sleep microseconds after a run).
 bool openmp_threads_spin();
 
 // Threads for a run asked for `requested` (0: the process default).
@@ -39,6 +40,8 @@ int threads_for_run(int requested, bool adaptive);
 class ThreadChooser {
  public:
   static constexpr int64_t kExplore = 16;
+  // N threads are chosen only when at least 3% faster than one.
+  static constexpr double kManyMargin = 0.97;
 
   // Thread count for the next run of `signature`, given at most `threads`.
   int pick(uint64_t signature, int threads);

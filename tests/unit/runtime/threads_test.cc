@@ -97,6 +97,11 @@ TEST(ThreadChooser, FollowsAChangeOfLoad) {
   EXPECT_LE(picks_of_many(chooser, 7, 100, 300, 64), 64 / ThreadChooser::kExplore + 1);
 }
 
+TEST(ThreadChooser, ATieGoesToOneThread) {
+  ThreadChooser chooser;
+  EXPECT_LE(picks_of_many(chooser, 5, 100, 99, 164), 2 + 160 / ThreadChooser::kExplore + 1);
+}
+
 TEST(ThreadChooser, OneThreadAskedIsOneThread) {
   ThreadChooser chooser;
   for (int r = 0; r < 10; ++r) EXPECT_EQ(chooser.pick(3, 1), 1);
