@@ -50,6 +50,9 @@ class SKIFF_API Config {
   static Config from_bytes(const void* data, size_t size);
 
   // Threads a run may use (OpenMP). 0, the default, means all cores.
+  // Start the process with GOMP_SPINCOUNT=1000 in its environment: OpenMP
+  // reads its wait settings once, when it loads, and its default ~3 ms of
+  // spinning costs dearly on a busy machine (docs/api.md "Threads").
   Config& threads(int count);
   // Each run uses 1 or threads() threads, whichever its input shapes ran
   // faster with lately (measured, see docs/api.md "Threads"). On by
