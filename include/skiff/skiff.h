@@ -80,7 +80,8 @@ class SKIFF_API Config {
   Config& enable_dnnl(bool enabled);
   // Each oneDNN region keeps its primitives for this many input-shape
   // signatures (least recently used evicted), so that inputs of changing
-  // shape neither rebuild on every call nor grow memory without bound.
+  // shape neither rebuild on every call nor grow memory without bound; the
+  // memory plan keeps its per-signature arena layouts for as many.
   // Default 64; at least 1.
   Config& primitive_cache_capacity(size_t signatures);
 

@@ -74,7 +74,4 @@ class PatternCache {
       entries_;
 };
 
-// Default number of signatures whose memory pattern a plan keeps.
-inline constexpr size_t kDefaultPatternCapacity = 32;
-
 }  // namespace skiff::runtime

@@ -263,6 +263,7 @@ std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
                                           const PlanOptions& options,
                                           const std::vector<std::string>& captured) {
   std::shared_ptr<Plan> plan(new Plan());
+  plan->patterns_ = std::make_unique<PatternCache>(std::max<size_t>(1, options.engine_options.primitive_cache_capacity));
   std::vector<std::string> single_engines;
   bool regions = false;
   for (const auto& name : options.engines) {

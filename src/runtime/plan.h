@@ -97,7 +97,10 @@ class Plan {
   size_t memory_limit_ = 0;
   // Memory patterns by input-shape signature, and the arenas they use:
   // internally synchronised, so run() stays const and thread-safe.
-  std::unique_ptr<PatternCache> patterns_ = std::make_unique<PatternCache>(kDefaultPatternCapacity);
+  // As many signatures as the engines keep primitives for: an OCR stream
+  // of 50 widths with 32 patterns re-recorded a pattern on every call
+  // (+0.2-0.35 ms per call, 17% at width 64).
+  std::unique_ptr<PatternCache> patterns_;
   std::unique_ptr<ArenaPool> arenas_ = std::make_unique<ArenaPool>();
 };
 
