@@ -67,6 +67,9 @@ class FastRecurrence {
   // Measured at 1 thread (H=256): fast / lstm_forward is 0.14-0.44 at
   // batch 1, 0.28 at 3, ~1.0 at 8 and 1.7 at 64 and 256.
   static constexpr int64_t kMaxBatch = 4;
+  // Gates * hidden^2 * batch (multiply-adds per step) from which a single
+  // direction's step is split across the threads (rnn_fast.cc).
+  static constexpr int64_t kMinSplitWork = 4 * 128 * 128;
 
   FastRecurrence(const FastSpec& spec, Isa isa = best_isa());
   ~FastRecurrence();
@@ -76,7 +79,12 @@ class FastRecurrence {
   void run(const FastIo& io) const;
 
  private:
-  void run_direction(const FastIo& io, int64_t d, const float* xw, float* scratch) const;
+  struct Direction;
+  // Threads for one direction's recurrence (1: the step is too small to
+  // split, or the op is bidirectional and its directions take the threads).
+  int step_threads(int64_t batch) const;
+  void run_direction(const FastIo& io, int64_t d, const float* xw, float* scratch, int threads) const;
+  void run_steps(const Direction& dir, const float* xw, int64_t begin, int64_t end, bool sync) const;
   void run_step(const fast::StepArgs* rows, int count) const;
 
   FastSpec spec_;  // weight pointers are not kept past construction
