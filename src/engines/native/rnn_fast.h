@@ -69,7 +69,7 @@ class FastRecurrence {
   static constexpr int64_t kMaxBatch = 4;
   // Gates * hidden^2 * batch (multiply-adds per step) from which a single
   // direction's step is split across the threads (rnn_fast.cc).
-  static constexpr int64_t kMinSplitWork = 4 * 128 * 128;
+  static constexpr int64_t kMinSplitWork = 3 * 128 * 128;
 
   FastRecurrence(const FastSpec& spec, Isa isa = best_isa());
   ~FastRecurrence();

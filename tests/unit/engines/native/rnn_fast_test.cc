@@ -8,7 +8,10 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <cstring>
 #include <string>
+
+#include <omp.h>
 
 #include "engines/kernel.h"
 #include "engines/native/rnn_fast.h"
@@ -251,6 +254,43 @@ TEST(RnnFast, KernelsWithConstantWeightsMatchReference) {
       const std::vector<Tensor> in = make_inputs(c);
       expect_close(testing::run_op(spec_of(c), in), run_with_constant_weights(c, in), describe(c, rnn::best_isa()));
     }
+}
+
+// A single direction's step split across threads (panels per thread, a
+// barrier per step): every element is computed by one thread in the same
+// order, so the outputs equal the one-thread run's bit for bit. Hidden
+// sizes above FastRecurrence::kMinSplitWork, one (250) with a padded last
+// panel; batch 3 with lengths also splits the carried-over states.
+TEST(RnnFast, StepSplitAcrossThreadsIsBitIdentical) {
+  const int saved = omp_get_max_threads();
+  for (FastCell cell : {FastCell::kLstm, FastCell::kGru})
+    for (int64_t hidden : {250, 256})
+      for (int64_t batch : {1, 3}) {
+        Case c;
+        c.cell = cell;
+        c.linear_before_reset = true;  // the GRU form that splits
+        c.hidden = hidden;
+        c.input = 24;
+        c.seq = 9;
+        c.batch = batch;
+        c.lens = batch > 1;
+        c.initial = true;
+        c.direction = hidden == 250 ? "reverse" : "forward";
+        const std::vector<Tensor> in = make_inputs(c);
+        const std::vector<Tensor> want = testing::run_op(spec_of(c), in);
+        for (Isa isa : isas()) {
+          omp_set_num_threads(1);
+          const std::vector<Tensor> one = run_fast(c, in, isa);
+          omp_set_num_threads(2);
+          const std::vector<Tensor> two = run_fast(c, in, isa);
+          const std::string what = describe(c, isa);
+          expect_close(want, two, what);
+          for (size_t o = 0; o < one.size(); ++o)
+            EXPECT_EQ(std::memcmp(one[o].data<float>(), two[o].data<float>(), one[o].numel() * sizeof(float)), 0)
+                << what << " output " << o;
+        }
+      }
+  omp_set_num_threads(saved);
 }
 
 }  // namespace
