@@ -6,7 +6,9 @@
 // over weights packed into panels of kUnit hidden units (rnn_fast_step.h),
 // each panel followed at once by its units' gate math, vectorized with
 // AVX-512 or AVX2/FMA (runtime dispatch, scalar fallback). The two
-// directions of a bidirectional op run on two threads when there are two.
+// directions of a bidirectional op run on two threads when there are two;
+// a single direction with enough work per step (kMinSplitWork) splits its
+// panels across the run's threads, a barrier ending each step.
 //
 // The LSTM and GRU kernels (rnn.cc) build one when W, R and B are constant
 // float initializers and the op uses no clip, peepholes, input_forget or
