@@ -79,12 +79,13 @@ class FastRecurrence {
   int64_t gates() const { return gates_; }
   // Runs the op. Thread-safe; allocates its scratch per call.
   void run(const FastIo& io) const;
+  // Threads for one direction's recurrence at the current OpenMP thread
+  // count (1: the step is too small to split, or the op is bidirectional
+  // and its directions take the threads).
+  int step_threads(int64_t batch) const;
 
  private:
   struct Direction;
-  // Threads for one direction's recurrence (1: the step is too small to
-  // split, or the op is bidirectional and its directions take the threads).
-  int step_threads(int64_t batch) const;
   void run_direction(const FastIo& io, int64_t d, const float* xw, float* scratch, int threads) const;
   void run_steps(const Direction& dir, const float* xw, int64_t begin, int64_t end, bool sync) const;
   void run_step(const fast::StepArgs* rows, int count) const;
