@@ -6,7 +6,9 @@
 // over weights packed into panels of kUnit hidden units (rnn_fast_step.h),
 // each panel followed at once by its units' gate math, vectorized with
 // AVX-512 or AVX2/FMA (runtime dispatch, scalar fallback). The two
-// directions of a bidirectional op run on two threads when there are two.
+// directions of a bidirectional op run on two threads when there are two;
+// a single direction with enough work per step (kMinSplitWork) splits its
+// panels across the run's threads, a barrier ending each step.
 //
 // The LSTM and GRU kernels (rnn.cc) build one when W, R and B are constant
 // float initializers and the op uses no clip, peepholes, input_forget or
@@ -67,6 +69,9 @@ class FastRecurrence {
   // Measured at 1 thread (H=256): fast / lstm_forward is 0.14-0.44 at
   // batch 1, 0.28 at 3, ~1.0 at 8 and 1.7 at 64 and 256.
   static constexpr int64_t kMaxBatch = 4;
+  // Gates * hidden^2 * batch (multiply-adds per step) from which a single
+  // direction's step is split across the threads (rnn_fast.cc).
+  static constexpr int64_t kMinSplitWork = 3 * 128 * 128;
 
   FastRecurrence(const FastSpec& spec, Isa isa = best_isa());
   ~FastRecurrence();
@@ -74,9 +79,15 @@ class FastRecurrence {
   int64_t gates() const { return gates_; }
   // Runs the op. Thread-safe; allocates its scratch per call.
   void run(const FastIo& io) const;
+  // Threads for one direction's recurrence at the current OpenMP thread
+  // count (1: the step is too small to split, or the op is bidirectional
+  // and its directions take the threads).
+  int step_threads(int64_t batch) const;
 
  private:
-  void run_direction(const FastIo& io, int64_t d, const float* xw, float* scratch) const;
+  struct Direction;
+  void run_direction(const FastIo& io, int64_t d, const float* xw, float* scratch, int threads) const;
+  void run_steps(const Direction& dir, const float* xw, int64_t begin, int64_t end, bool sync) const;
   void run_step(const fast::StepArgs* rows, int count) const;
 
   FastSpec spec_;  // weight pointers are not kept past construction

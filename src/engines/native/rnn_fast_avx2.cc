@@ -50,7 +50,7 @@ inline const float* panel_at(const Panels& r, int64_t p) {
 
 // Gates i, o, f, c (ONNX order): Ct = f ⊙ Ct-1 + i ⊙ c~, Ht = o ⊙ tanh(Ct).
 void lstm_step_avx2(const StepArgs& a) {
-  for_panels(a.r.panels, a.backward, [&](int64_t p) {
+  for_panels(a, a.backward, [&](int64_t p) {
     __m256 acc[8];
     panel_product<4>(panel_at<4>(a.r, p), a.h_prev, a.r.k, acc);
     const float* xw = a.xw + p * 4 * 16;
@@ -68,7 +68,7 @@ void lstm_step_avx2(const StepArgs& a) {
 // Gates z, r, h: Ht = (1 - z) ⊙ h~ + z ⊙ Ht-1 = h~ + z ⊙ (Ht-1 - h~).
 void gru_step_avx2(const StepArgs& a, bool linear_before_reset) {
   if (linear_before_reset) {
-    for_panels(a.r.panels, a.backward, [&](int64_t p) {
+    for_panels(a, a.backward, [&](int64_t p) {
       __m256 acc[6];
       panel_product<3>(panel_at<3>(a.r, p), a.h_prev, a.r.k, acc);
       const float* xw = a.xw + p * 3 * 16;
@@ -86,7 +86,7 @@ void gru_step_avx2(const StepArgs& a, bool linear_before_reset) {
     return;
   }
   // z and r first: the h gate's product needs r ⊙ Ht-1 for every unit.
-  for_panels(a.r.panels, a.backward, [&](int64_t p) {
+  for_panels(a, a.backward, [&](int64_t p) {
     __m256 acc[4];
     panel_product<2>(panel_at<2>(a.r, p), a.h_prev, a.r.k, acc);
     const float* xw = a.xw + p * 3 * 16;
@@ -98,7 +98,7 @@ void gru_step_avx2(const StepArgs& a, bool linear_before_reset) {
       _mm256_storeu_ps(a.rh + u, _mm256_mul_ps(r, _mm256_loadu_ps(a.h_prev + u)));
     }
   });
-  for_panels(a.r_h.panels, !a.backward, [&](int64_t p) {
+  for_panels(a, !a.backward, [&](int64_t p) {
     __m256 acc[2];
     panel_product<1>(panel_at<1>(a.r_h, p), a.rh, a.r_h.k, acc);
     const float* xw = a.xw + p * 3 * 16 + 2 * 16;

@@ -105,7 +105,7 @@ template <int ROWS>
 void lstm_rows(const StepArgs* a) {
   const float* h_prev[ROWS];
   for (int row = 0; row < ROWS; ++row) h_prev[row] = a[row].h_prev;
-  for_panels(a[0].r.panels, a[0].backward, [&](int64_t p) {
+  for_panels(a[0], a[0].backward, [&](int64_t p) {
     __m512 acc[ROWS][4];
     panel_product<4, ROWS>(panel_at<4>(a[0].r, p), h_prev, a[0].r.k, acc);
     for (int row = 0; row < ROWS; ++row) {
@@ -124,7 +124,7 @@ template <int ROWS>
 void gru_rows_linear_before_reset(const StepArgs* a) {
   const float* h_prev[ROWS];
   for (int row = 0; row < ROWS; ++row) h_prev[row] = a[row].h_prev;
-  for_panels(a[0].r.panels, a[0].backward, [&](int64_t p) {
+  for_panels(a[0], a[0].backward, [&](int64_t p) {
     __m512 acc[ROWS][3];
     panel_product<3, ROWS>(panel_at<3>(a[0].r, p), h_prev, a[0].r.k, acc);
     const int64_t u = p * 16;
@@ -149,7 +149,7 @@ void gru_rows(const StepArgs* a) {
     h_prev[row] = a[row].h_prev;
     rh[row] = a[row].rh;
   }
-  for_panels(a[0].r.panels, a[0].backward, [&](int64_t p) {
+  for_panels(a[0], a[0].backward, [&](int64_t p) {
     __m512 acc[ROWS][2];
     panel_product<2, ROWS>(panel_at<2>(a[0].r, p), h_prev, a[0].r.k, acc);
     const int64_t u = p * 16;
@@ -160,7 +160,7 @@ void gru_rows(const StepArgs* a) {
       _mm512_storeu_ps(a[row].rh + u, _mm512_mul_ps(r, _mm512_loadu_ps(h_prev[row] + u)));
     }
   });
-  for_panels(a[0].r_h.panels, !a[0].backward, [&](int64_t p) {
+  for_panels(a[0], !a[0].backward, [&](int64_t p) {
     __m512 acc[ROWS][1];
     panel_product<1, ROWS>(panel_at<1>(a[0].r_h, p), rh, a[0].r_h.k, acc);
     const int64_t u = p * 16;

@@ -39,18 +39,21 @@ struct StepArgs {
   float* c;           // LSTM cell state, updated in place
   float* z;           // GRU without linear_before_reset: z, then r ⊙ Ht-1
   float* rh;          //   (both [panels * kUnit])
+  // The panels [begin, end) this call computes: a thread's share when the
+  // step is split across threads (rnn_fast.cc), else all of them.
+  int64_t begin, end;
   // Walk the panels last to first: alternating the direction every step
   // keeps the most recently used weights (still in L2) first in line.
   bool backward;
 };
 
-// Calls f(p) for every panel p, last to first when `backward`.
+// Calls f(p) for every panel p of a's range, last to first when `backward`.
 template <class F>
-void for_panels(int64_t panels, bool backward, F&& f) {
+void for_panels(const StepArgs& a, bool backward, F&& f) {
   if (backward)
-    for (int64_t p = panels; p-- > 0;) f(p);
+    for (int64_t p = a.end; p-- > a.begin;) f(p);
   else
-    for (int64_t p = 0; p < panels; ++p) f(p);
+    for (int64_t p = a.begin; p < a.end; ++p) f(p);
 }
 
 void lstm_step_scalar(const StepArgs& a);

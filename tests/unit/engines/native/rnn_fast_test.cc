@@ -8,7 +8,10 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <cstring>
 #include <string>
+
+#include <omp.h>
 
 #include "engines/kernel.h"
 #include "engines/native/rnn_fast.h"
@@ -73,8 +76,7 @@ OpSpec spec_of(const Case& c) {
   return spec.outputs(c.cell == FastCell::kLstm ? 3 : 2);
 }
 
-// Outputs Y, Y_h (, Y_c) of the fast path with instruction set `isa`.
-std::vector<Tensor> run_fast(const Case& c, const std::vector<Tensor>& in, Isa isa) {
+rnn::FastSpec fast_spec(const Case& c, const std::vector<Tensor>& in) {
   rnn::FastSpec spec;
   spec.cell = c.cell;
   spec.linear_before_reset = c.linear_before_reset;
@@ -86,7 +88,12 @@ std::vector<Tensor> run_fast(const Case& c, const std::vector<Tensor>& in, Isa i
   spec.w = in[1].data<float>();
   spec.r = in[2].data<float>();
   spec.b = in[3].defined() ? in[3].data<float>() : nullptr;
-  const rnn::FastRecurrence fast(spec, isa);
+  return spec;
+}
+
+// Outputs Y, Y_h (, Y_c) of the fast path with instruction set `isa`.
+std::vector<Tensor> run_fast(const Case& c, const std::vector<Tensor>& in, Isa isa) {
+  const rnn::FastRecurrence fast(fast_spec(c, in), isa);
   const Shape y_shape = c.layout == 0 ? Shape{c.seq, c.dirs(), c.batch, c.hidden} : Shape{c.batch, c.seq, c.dirs(), c.hidden};
   std::vector<Tensor> out{Tensor(DataType::kFloat, y_shape), Tensor(DataType::kFloat, c.state_shape())};
   if (c.cell == FastCell::kLstm) out.emplace_back(DataType::kFloat, c.state_shape());
@@ -251,6 +258,60 @@ TEST(RnnFast, KernelsWithConstantWeightsMatchReference) {
       const std::vector<Tensor> in = make_inputs(c);
       expect_close(testing::run_op(spec_of(c), in), run_with_constant_weights(c, in), describe(c, rnn::best_isa()));
     }
+}
+
+// A single direction's step split across threads (panels per thread, a
+// barrier per step): every element is computed by one thread in the same
+// order, so the outputs equal the one-thread run's bit for bit. Hidden
+// sizes above FastRecurrence::kMinSplitWork, one (250) with a padded last
+// panel; batch 3 with lengths also splits the carried-over states.
+TEST(RnnFast, StepSplitAcrossThreadsIsBitIdentical) {
+  const int saved = omp_get_max_threads();
+  for (FastCell cell : {FastCell::kLstm, FastCell::kGru})
+    for (int64_t hidden : {250, 256})
+      for (int64_t batch : {1, 3}) {
+        Case c;
+        c.cell = cell;
+        c.linear_before_reset = true;  // the GRU form that splits
+        c.hidden = hidden;
+        c.input = 24;
+        c.seq = 9;
+        c.batch = batch;
+        c.lens = batch > 1;
+        c.initial = true;
+        c.direction = hidden == 250 ? "reverse" : "forward";
+        const std::vector<Tensor> in = make_inputs(c);
+        const std::vector<Tensor> want = testing::run_op(spec_of(c), in);
+        omp_set_num_threads(2);
+        ASSERT_EQ(rnn::FastRecurrence(fast_spec(c, in)).step_threads(c.batch), 2) << describe(c, rnn::best_isa());
+        for (Isa isa : isas()) {
+          omp_set_num_threads(1);
+          const std::vector<Tensor> one = run_fast(c, in, isa);
+          omp_set_num_threads(2);
+          const std::vector<Tensor> two = run_fast(c, in, isa);
+          const std::string what = describe(c, isa);
+          expect_close(want, two, what);
+          for (size_t o = 0; o < one.size(); ++o)
+            EXPECT_EQ(std::memcmp(one[o].data<float>(), two[o].data<float>(), one[o].numel() * sizeof(float)), 0)
+                << what << " output " << o;
+        }
+      }
+  omp_set_num_threads(saved);
+}
+
+// Steps too small to hide a barrier, GRU without linear_before_reset and
+// bidirectional ops (one direction per thread) keep one thread a direction.
+TEST(RnnFast, SmallStepsGruWithoutLbrAndBidirectionalDoNotSplit) {
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(2);
+  Case small, gru, both;
+  small.hidden = 64;
+  gru.cell = FastCell::kGru;
+  gru.hidden = both.hidden = 256;
+  both.direction = "bidirectional";
+  for (const Case& c : {small, gru, both})
+    EXPECT_EQ(rnn::FastRecurrence(fast_spec(c, make_inputs(c))).step_threads(c.batch), 1) << describe(c, rnn::best_isa());
+  omp_set_num_threads(saved);
 }
 
 }  // namespace
