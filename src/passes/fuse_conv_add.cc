@@ -15,36 +15,27 @@ class FuseConvAdd final : public Pass {
   bool emits_skiff_ops() const override { return true; }
 
   bool run(ir::Graph& graph, PassContext& ctx) override {
-    bool changed = false;
-    LazyUses lazy(graph);
-    for (size_t i = 0; i < graph.nodes.size(); ++i) {
-      ir::Node& add = graph.nodes[i];
-      if (!is_op(add, "Add") || add.inputs.size() != 2 || add.outputs.size() != 1) continue;
-      const Uses& uses = lazy.get();
-      for (int side = 0; side < 2; ++side) {
-        const std::string y = add.inputs[static_cast<size_t>(side)], z = add.inputs[static_cast<size_t>(1 - side)];
-        const int p = uses.producer(y);
-        if (p < 0 || y == z || !uses.only_read_by(y, i)) continue;
-        ir::Node& conv = graph.nodes[static_cast<size_t>(p)];
-        const bool fusable = is_op(conv, "Conv") ||
-                             (conv.op_type == "FusedConv" && conv.domain == kSkiffDomain && !conv.has_input(3) &&
-                              !has_activation(conv));
-        if (!fusable || conv.outputs.size() != 1 || dtype_of_value(graph, ctx, y) != DataType::kFloat) continue;
-        const ShapeInfo* ys = ctx.shape_of(graph, y);
-        const ShapeInfo* zs = ctx.shape_of(graph, z);
-        if (!ys || !zs || !ys->dims || !zs->dims || !same_dims(*ys->dims, *zs->dims) || zs->dtype != DataType::kFloat)
-          continue;
-        ir::Node fused = as_fused_conv(conv);
-        fused.inputs[3] = z;
-        fused.outputs[0] = add.outputs[0];
-        if (!commit_fusion(graph, ctx, conv, std::move(fused))) continue;
-        ctx.note(str_cat(add.label(), " fused into ", conv.label(), " as its residual input Z"));
-        kill_node(add);
-        changed = true;
-        lazy.changed();
-        break;
-      }
-    }
+    const bool changed = rewrite_adds_of_sole_products(
+        graph, [&](size_t add_index, const std::string& y, const std::string& z, size_t conv_index) {
+          ir::Node& conv = graph.nodes[conv_index];
+          const bool fusable = is_op(conv, "Conv") ||
+                               (conv.op_type == "FusedConv" && conv.domain == kSkiffDomain && !conv.has_input(3) &&
+                                !has_activation(conv));
+          if (!fusable || conv.outputs.size() != 1 || dtype_of_value(graph, ctx, y) != DataType::kFloat) return false;
+          const ShapeInfo* ys = ctx.shape_of(graph, y);
+          const ShapeInfo* zs = ctx.shape_of(graph, z);
+          if (!ys || !zs || !ys->dims || !zs->dims || !same_dims(*ys->dims, *zs->dims) ||
+              zs->dtype != DataType::kFloat)
+            return false;
+          ir::Node& add = graph.nodes[add_index];
+          ir::Node fused = as_fused_conv(conv);
+          fused.inputs[3] = z;
+          fused.outputs[0] = add.outputs[0];
+          if (!commit_fusion(graph, ctx, conv, std::move(fused))) return false;
+          ctx.note(str_cat(add.label(), " fused into ", conv.label(), " as its residual input Z"));
+          kill_node(add);
+          return true;
+        });
     erase_dead_nodes(graph);
     return changed;
   }

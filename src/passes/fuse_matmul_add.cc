@@ -14,43 +14,33 @@ class FuseMatMulAdd final : public Pass {
   OptLevel level() const override { return OptLevel::kExtended; }
 
   bool run(ir::Graph& graph, PassContext& ctx) override {
-    bool changed = false;
-    LazyUses lazy(graph);
-    for (size_t i = 0; i < graph.nodes.size(); ++i) {
-      ir::Node& add = graph.nodes[i];
-      if (!is_op(add, "Add") || add.inputs.size() != 2 || add.outputs.size() != 1) continue;
-      const Uses& uses = lazy.get();
-      for (int side = 0; side < 2; ++side) {
-        const std::string y = add.inputs[static_cast<size_t>(side)], c = add.inputs[static_cast<size_t>(1 - side)];
-        const int p = uses.producer(y);
-        if (p < 0 || y == c || !uses.only_read_by(y, i)) continue;
-        ir::Node& matmul = graph.nodes[static_cast<size_t>(p)];
-        if (!is_op(matmul, "MatMul") || matmul.inputs.size() != 2 || matmul.outputs.size() != 1) continue;
-        const int64_t rank_a = rank_of(graph, ctx, matmul.inputs[0]);
-        if (rank_a < 2 || rank_of(graph, ctx, matmul.inputs[1]) != 2) continue;
-        if (dtype_of_value(graph, ctx, y) != DataType::kFloat || dtype_of_value(graph, ctx, c) != DataType::kFloat)
-          continue;
-        if (!broadcasts_into(ctx.shape_of(graph, c), ctx.shape_of(graph, y))) continue;
-        ir::Node fused = matmul;
-        if (rank_a == 2) {
-          fused.op_type = "Gemm";
-          if (ctx.opset() < 7) set_attr(fused, make_attr("broadcast", int64_t{1}));
-        } else if (!ctx.options().portable) {
-          fused = as_fused_gemm(matmul);
-        } else {
-          continue;
-        }
-        fused.inputs.resize(3);
-        fused.inputs[2] = c;
-        fused.outputs[0] = add.outputs[0];
-        if (!commit_fusion(graph, ctx, matmul, std::move(fused))) continue;
-        ctx.note(str_cat(add.label(), " fused into ", matmul.label(), " as ", matmul.op_type, "'s C"));
-        kill_node(add);
-        changed = true;
-        lazy.changed();
-        break;
-      }
-    }
+    const bool changed = rewrite_adds_of_sole_products(
+        graph, [&](size_t add_index, const std::string& y, const std::string& c, size_t matmul_index) {
+          ir::Node& matmul = graph.nodes[matmul_index];
+          if (!is_op(matmul, "MatMul") || matmul.inputs.size() != 2 || matmul.outputs.size() != 1) return false;
+          const int64_t rank_a = rank_of(graph, ctx, matmul.inputs[0]);
+          if (rank_a < 2 || rank_of(graph, ctx, matmul.inputs[1]) != 2) return false;
+          if (dtype_of_value(graph, ctx, y) != DataType::kFloat || dtype_of_value(graph, ctx, c) != DataType::kFloat)
+            return false;
+          if (!broadcasts_into(ctx.shape_of(graph, c), ctx.shape_of(graph, y))) return false;
+          ir::Node fused = matmul;
+          if (rank_a == 2) {
+            fused.op_type = "Gemm";
+            if (ctx.opset() < 7) set_attr(fused, make_attr("broadcast", int64_t{1}));
+          } else if (!ctx.options().portable) {
+            fused = as_fused_gemm(matmul);
+          } else {
+            return false;
+          }
+          ir::Node& add = graph.nodes[add_index];
+          fused.inputs.resize(3);
+          fused.inputs[2] = c;
+          fused.outputs[0] = add.outputs[0];
+          if (!commit_fusion(graph, ctx, matmul, std::move(fused))) return false;
+          ctx.note(str_cat(add.label(), " fused into ", matmul.label(), " as ", matmul.op_type, "'s C"));
+          kill_node(add);
+          return true;
+        });
     erase_dead_nodes(graph);
     return changed;
   }

@@ -68,4 +68,31 @@ inline bool commit_fusion(ir::Graph& graph, PassContext& ctx, ir::Node& node, ir
 
 inline bool has_activation(const ir::Node& node) { return !attr_string(node, "activation", "").empty(); }
 
+// The walk the "absorb an Add" passes share: for every two-input Add and
+// each operand that a node produces and only this Add reads, calls
+// rewrite(add_index, operand, other_operand, producer_index). rewrite
+// returns true when it changed the graph; the walk then goes on with the
+// next Add (uses recomputed). Returns whether any rewrite happened.
+template <class Rewrite>
+bool rewrite_adds_of_sole_products(ir::Graph& graph, Rewrite&& rewrite) {
+  bool changed = false;
+  LazyUses lazy(graph);
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const ir::Node& add = graph.nodes[i];
+    if (!is_op(add, "Add") || add.inputs.size() != 2 || add.outputs.size() != 1) continue;
+    const Uses& uses = lazy.get();
+    for (size_t side = 0; side < 2; ++side) {
+      const std::string operand = graph.nodes[i].inputs[side], other = graph.nodes[i].inputs[1 - side];
+      const int producer = uses.producer(operand);
+      if (producer < 0 || operand == other || !uses.only_read_by(operand, i)) continue;
+      if (rewrite(i, operand, other, static_cast<size_t>(producer))) {
+        changed = true;
+        lazy.changed();
+        break;
+      }
+    }
+  }
+  return changed;
+}
+
 }  // namespace skiff::passes
