@@ -53,4 +53,17 @@ bool keeps_shift_outside(const ir::Node& conv, const Tensor& w) {
   return !pixel_shuffle;
 }
 
+std::optional<std::vector<double>> per_channel_values(const Tensor& c, int64_t channels, int64_t rank) {
+  if (c.dtype() != DataType::kFloat || c.rank() > rank) return std::nullopt;
+  for (int64_t d = 0; d < c.rank(); ++d) {
+    const int64_t axis = rank - c.rank() + d;
+    if (c.dim(d) != 1 && !(axis == 1 && c.dim(d) == channels)) return std::nullopt;
+  }
+  const auto v = to_doubles(c);
+  if (v.empty()) return std::nullopt;
+  std::vector<double> out(static_cast<size_t>(channels));
+  for (int64_t m = 0; m < channels; ++m) out[static_cast<size_t>(m)] = v.size() == 1 ? v[0] : v[static_cast<size_t>(m)];
+  return out;
+}
+
 }  // namespace skiff::passes

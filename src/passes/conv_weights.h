@@ -1,8 +1,9 @@
-// Per-output-channel scaling of Conv and ConvTranspose weights, shared by
-// the passes that fold a scale into them (fold_batch_norm,
-// fold_affine_into_conv).
+// Per-channel scaling of Conv and ConvTranspose weights, shared by the
+// passes that fold a scale into them (fold_batch_norm, fold_affine_into_conv,
+// fold_affine_into_next_conv).
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "core/tensor.h"
@@ -27,5 +28,10 @@ Tensor scale_output_channels(const ir::Node& conv, const Tensor& w, const std::v
 // a bias is free: its shift is folded, and a BatchNormalization after it
 // then too.
 bool keeps_shift_outside(const ir::Node& conv, const Tensor& w);
+
+// The float constant `c`'s value for each of `channels` channels, when it
+// broadcasts against [N, channels, spatial...] (rank `rank`) along the
+// channel axis only (a scalar, [channels,1,1] and the like); nullopt else.
+std::optional<std::vector<double>> per_channel_values(const Tensor& c, int64_t channels, int64_t rank);
 
 }  // namespace skiff::passes

@@ -12,22 +12,6 @@
 namespace skiff::passes {
 namespace {
 
-// The constant's value for each of `channels` output channels, when it
-// broadcasts against [N, channels, spatial...] (rank `rank`) along the
-// channel axis only.
-std::optional<std::vector<double>> per_channel(const Tensor& c, int64_t channels, int64_t rank) {
-  if (c.dtype() != DataType::kFloat || c.rank() > rank) return std::nullopt;
-  for (int64_t d = 0; d < c.rank(); ++d) {
-    const int64_t axis = rank - c.rank() + d;
-    if (c.dim(d) != 1 && !(axis == 1 && c.dim(d) == channels)) return std::nullopt;
-  }
-  const auto v = to_doubles(c);
-  if (v.empty()) return std::nullopt;
-  std::vector<double> out(static_cast<size_t>(channels));
-  for (int64_t m = 0; m < channels; ++m) out[static_cast<size_t>(m)] = v.size() == 1 ? v[0] : v[static_cast<size_t>(m)];
-  return out;
-}
-
 class FoldAffineIntoConv final : public Pass {
  public:
   const char* name() const override { return "fold_affine_into_conv"; }
@@ -54,7 +38,7 @@ class FoldAffineIntoConv final : public Pass {
         const int64_t channels = output_channels(conv, *w);
         if (channels < 0) continue;
         if (conv.has_input(2) && (!b || b->dtype() != DataType::kFloat || b->numel() != channels)) continue;
-        auto values = per_channel(*c, channels, w->rank());
+        auto values = per_channel_values(*c, channels, w->rank());
         if (!values || (!scale && keeps_shift_outside(conv, *w))) continue;
         if (is_op(op, "Div"))
           for (double& v : *values) v = v == 0 ? NAN : 1.0 / v;

@@ -12,6 +12,7 @@
 // differs more from the original than the other folds'.
 #include <cmath>
 
+#include "passes/conv_weights.h"
 #include "passes/fusion_util.h"
 #include "passes/pass_list.h"
 
@@ -24,21 +25,6 @@ bool unpadded(const ir::Node& conv) {
   for (int64_t p : attr_ints(conv, "pads"))
     if (p != 0) return false;
   return true;
-}
-
-// The constant per input channel when it broadcasts against [N, C, ...]
-// (rank `rank`) along the channel axis only.
-std::optional<std::vector<double>> per_input_channel(const Tensor& c, int64_t channels, int64_t rank) {
-  if (c.dtype() != DataType::kFloat || c.rank() > rank) return std::nullopt;
-  for (int64_t d = 0; d < c.rank(); ++d) {
-    const int64_t axis = rank - c.rank() + d;
-    if (c.dim(d) != 1 && !(axis == 1 && c.dim(d) == channels)) return std::nullopt;
-  }
-  const auto v = to_doubles(c);
-  if (v.empty()) return std::nullopt;
-  std::vector<double> out(static_cast<size_t>(channels));
-  for (int64_t i = 0; i < channels; ++i) out[static_cast<size_t>(i)] = v.size() == 1 ? v[0] : v[static_cast<size_t>(i)];
-  return out;
 }
 
 class FoldAffineIntoNextConv final : public Pass {
@@ -67,7 +53,7 @@ class FoldAffineIntoNextConv final : public Pass {
       const bool commutative = is_op(op, "Mul") || is_op(op, "Add");
       for (int side = 0; side < (commutative ? 2 : 1); ++side) {
         const Tensor* c = graph.initializer(op.inputs[static_cast<size_t>(1 - side)]);
-        auto values = c ? per_input_channel(*c, w->dim(1) * group, w->rank()) : std::nullopt;
+        auto values = c ? per_channel_values(*c, w->dim(1) * group, w->rank()) : std::nullopt;
         if (!values) continue;
         const std::string x = op.inputs[static_cast<size_t>(side)];
         // The value must keep the Conv input's shape (no widening broadcast).
