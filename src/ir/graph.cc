@@ -145,4 +145,29 @@ int64_t Model::opset(const std::string& op_domain) const {
   return it == opsets.end() ? 0 : it->second;
 }
 
+int64_t attr_int(const Node& node, const std::string& name, int64_t fallback) {
+  const Attribute* a = node.attr(name);
+  return a && a->type == Attribute::Type::kInt ? a->i : fallback;
+}
+
+float attr_float(const Node& node, const std::string& name, float fallback) {
+  const Attribute* a = node.attr(name);
+  return a && a->type == Attribute::Type::kFloat ? a->f : fallback;
+}
+
+std::string attr_string(const Node& node, const std::string& name, const std::string& fallback) {
+  const Attribute* a = node.attr(name);
+  return a && a->type == Attribute::Type::kString ? a->s : fallback;
+}
+
+std::vector<int64_t> attr_ints(const Node& node, const std::string& name, std::vector<int64_t> fallback) {
+  const Attribute* a = node.attr(name);
+  return a && a->type == Attribute::Type::kInts ? a->ints : fallback;
+}
+
+std::vector<float> attr_floats(const Node& node, const std::string& name) {
+  const Attribute* a = node.attr(name);
+  return a && a->type == Attribute::Type::kFloats ? a->floats : std::vector<float>{};
+}
+
 }  // namespace skiff::ir

@@ -115,4 +115,13 @@ struct Model {
   int64_t opset(const std::string& op_domain) const;  // 0 when not imported
 };
 
+// Attribute values read straight from a node, `fallback` when the node has
+// no such attribute of that type (passes and region ops read the graph, not
+// a KernelInfo).
+int64_t attr_int(const Node& node, const std::string& name, int64_t fallback);
+float attr_float(const Node& node, const std::string& name, float fallback);
+std::string attr_string(const Node& node, const std::string& name, const std::string& fallback);
+std::vector<int64_t> attr_ints(const Node& node, const std::string& name, std::vector<int64_t> fallback = {});
+std::vector<float> attr_floats(const Node& node, const std::string& name);
+
 }  // namespace skiff::ir

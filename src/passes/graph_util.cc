@@ -207,26 +207,6 @@ bool same_attributes(const ir::Node& a, const ir::Node& b) {
   return true;
 }
 
-int64_t attr_int(const ir::Node& node, const std::string& name, int64_t fallback) {
-  const ir::Attribute* a = node.attr(name);
-  return a && a->type == ir::Attribute::Type::kInt ? a->i : fallback;
-}
-
-float attr_float(const ir::Node& node, const std::string& name, float fallback) {
-  const ir::Attribute* a = node.attr(name);
-  return a && a->type == ir::Attribute::Type::kFloat ? a->f : fallback;
-}
-
-std::string attr_string(const ir::Node& node, const std::string& name, const std::string& fallback) {
-  const ir::Attribute* a = node.attr(name);
-  return a && a->type == ir::Attribute::Type::kString ? a->s : fallback;
-}
-
-std::vector<int64_t> attr_ints(const ir::Node& node, const std::string& name) {
-  const ir::Attribute* a = node.attr(name);
-  return a && a->type == ir::Attribute::Type::kInts ? a->ints : std::vector<int64_t>{};
-}
-
 bool has_subgraph(const ir::Node& node) {
   for (const auto& a : node.attributes)
     if (a.g || !a.graphs.empty()) return true;

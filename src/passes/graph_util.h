@@ -95,11 +95,11 @@ bool same_tensor(const Tensor& a, const Tensor& b);
 inline bool is_onnx(const ir::Node& node) { return node.domain.empty() || node.domain == "ai.onnx"; }
 inline bool is_op(const ir::Node& node, const char* op) { return is_onnx(node) && node.op_type == op; }
 
-// Attribute accessors with defaults.
-int64_t attr_int(const ir::Node& node, const std::string& name, int64_t fallback);
-float attr_float(const ir::Node& node, const std::string& name, float fallback);
-std::string attr_string(const ir::Node& node, const std::string& name, const std::string& fallback);
-std::vector<int64_t> attr_ints(const ir::Node& node, const std::string& name);
+// Attribute accessors with defaults (src/ir).
+using ir::attr_float;
+using ir::attr_int;
+using ir::attr_ints;
+using ir::attr_string;
 bool has_subgraph(const ir::Node& node);
 
 // Attribute builders.

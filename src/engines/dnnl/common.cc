@@ -74,32 +74,6 @@ md any_md(const Shape& shape) { return md(to_dims(shape), dt::f32, tag::any); }
 
 bool is_plain(const md& desc, const Shape& shape) { return desc == plain_md(shape); }
 
-int64_t attr_int(const ir::Node& node, const std::string& name, int64_t fallback) {
-  const ir::Attribute* a = node.attr(name);
-  return a && a->type == ir::Attribute::Type::kInt ? a->i : fallback;
-}
-
-float attr_float(const ir::Node& node, const std::string& name, float fallback) {
-  const ir::Attribute* a = node.attr(name);
-  return a && a->type == ir::Attribute::Type::kFloat ? a->f : fallback;
-}
-
-std::string attr_string(const ir::Node& node, const std::string& name, const std::string& fallback) {
-  const ir::Attribute* a = node.attr(name);
-  return a && a->type == ir::Attribute::Type::kString ? a->s : fallback;
-}
-
-std::vector<int64_t> attr_ints(const ir::Node& node, const std::string& name,
-                               std::vector<int64_t> fallback) {
-  const ir::Attribute* a = node.attr(name);
-  return a && a->type == ir::Attribute::Type::kInts ? a->ints : fallback;
-}
-
-std::vector<float> attr_floats(const ir::Node& node, const std::string& name) {
-  const ir::Attribute* a = node.attr(name);
-  return a && a->type == ir::Attribute::Type::kFloats ? a->floats : std::vector<float>{};
-}
-
 bool fused_activation(const ir::Node& node, EltwiseChain* chain) {
   using alg = dnnl::algorithm;
   const std::string activation = attr_string(node, "activation", "");

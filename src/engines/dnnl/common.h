@@ -39,13 +39,12 @@ tag layout_tag(const md& desc);
 bool has_padding(const md& desc);
 
 // Attributes read straight from a node (no KernelInfo: region ops are built
-// from the body graph).
-int64_t attr_int(const ir::Node& node, const std::string& name, int64_t fallback);
-float attr_float(const ir::Node& node, const std::string& name, float fallback);
-std::string attr_string(const ir::Node& node, const std::string& name, const std::string& fallback);
-std::vector<int64_t> attr_ints(const ir::Node& node, const std::string& name,
-                               std::vector<int64_t> fallback = {});
-std::vector<float> attr_floats(const ir::Node& node, const std::string& name);
+// from the body graph); src/ir has the accessors.
+using ir::attr_float;
+using ir::attr_floats;
+using ir::attr_int;
+using ir::attr_ints;
+using ir::attr_string;
 
 // An activation as oneDNN eltwise steps (HardSigmoid is two: linear, clip).
 struct Eltwise {
