@@ -3,6 +3,13 @@
 // `skiff bench --json` does, for bench/race.py:
 //
 //   node ort_bench.js MODEL --threads N --runs N --warmup N [--duration S] [--shape NAME=D0,D1]...
+//                           [--sweep NAME:AXIS:FROM:TO:COUNT [--sweep-rounds N]]
+//
+// --sweep runs the dynamic-shape protocol of `skiff bench --sweep`
+// (tools/bench_sweep.cc) instead of the fixed-shape timing: COUNT sizes of
+// axis AXIS of input NAME from FROM to TO, every round feeding each size
+// twice in a row (the first call follows another size, the second the same
+// size); round 0 is the warm-up. It prints the same "sweep" JSON object.
 //
 // Prints one JSON object: median_ms, p90_ms, p99_ms, mean_ms, min_ms, runs,
 // and memory as `skiff bench` measures it: peak_rss_bytes (the process's
@@ -30,7 +37,7 @@ function loadOrt() {
 }
 
 function parseArgs(argv) {
-  const o = {threads: 1, runs: 0, warmup: 3, duration: 0, shapes: {}};
+  const o = {threads: 1, runs: 0, warmup: 3, duration: 0, shapes: {}, sweep: null, sweepRounds: 5};
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
     const value = () => {
@@ -41,7 +48,14 @@ function parseArgs(argv) {
     else if (a === '--runs') o.runs = parseInt(value(), 10);
     else if (a === '--warmup') o.warmup = parseInt(value(), 10);
     else if (a === '--duration') o.duration = parseFloat(value());
-    else if (a === '--shape') {
+    else if (a === '--sweep-rounds') o.sweepRounds = Math.max(1, parseInt(value(), 10));
+    else if (a === '--sweep') {
+      const parts = value().split(':');
+      if (parts.length !== 5) fail('--sweep wants NAME:AXIS:FROM:TO:COUNT');
+      const [input, axis, from, to, count] = [parts[0], ...parts.slice(1).map((v) => parseInt(v, 10))];
+      if (!(count >= 1 && from <= to)) fail('--sweep wants FROM <= TO and COUNT >= 1');
+      o.sweep = {input, axis, from, to, count};
+    } else if (a === '--shape') {
       const [name, dims] = value().split('=');
       o.shapes[name] = dims.split(',').map((d) => parseInt(d, 10));
     } else if (!o.model) o.model = a;
@@ -99,6 +113,50 @@ function statusBytes(field) {
   }
 }
 
+function median(values) {
+  return percentile([...values].sort((a, b) => a - b), 0.5);
+}
+
+// The protocol of tools/bench_sweep.cc, with the same JSON keys.
+async function runSweep(ort, session, feeds, spec, rounds, next) {
+  const base = feeds[spec.input];
+  if (!base) fail(`--sweep names '${spec.input}', which is not an input`);
+  if (spec.axis >= base.dims.length) fail(`--sweep axis ${spec.axis} is past the input's rank`);
+  const sizes = [];
+  const tensors = [];
+  for (let k = 0; k < spec.count; ++k) {
+    const shape = [...base.dims];
+    shape[spec.axis] = spec.count === 1 ? spec.from : spec.from + Math.floor((spec.to - spec.from) * k / (spec.count - 1));
+    sizes.push(shape[spec.axis]);
+    tensors.push(makeInput(ort, spec.input, {type: base.type}, shape, next));
+  }
+  const timed = async (tensor) => {
+    const t0 = process.hrtime.bigint();
+    await session.run({...feeds, [spec.input]: tensor});
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const first = [], changed = sizes.map(() => []), fixed = sizes.map(() => []);
+  let rssAfterFirst = 0;
+  for (let round = 0; round <= rounds; ++round) {
+    for (let k = 0; k < tensors.length; ++k) {
+      const a = await timed(tensors[k]);
+      const b = await timed(tensors[k]);
+      if (round === 0) first.push(a);
+      else {
+        changed[k].push(a);
+        fixed[k].push(b);
+      }
+    }
+    if (round === 0) rssAfterFirst = statusBytes('VmRSS');
+  }
+  return {
+    input: spec.input, axis: spec.axis, rounds, sizes, first_ms: first,
+    sweep_ms: changed.map(median), fixed_ms: fixed.map(median),
+    sweep_min_ms: changed.map((v) => Math.min(...v)), fixed_min_ms: fixed.map((v) => Math.min(...v)),
+    rss_after_first_round_bytes: rssAfterFirst, rss_after_bytes: statusBytes('VmRSS'),
+  };
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const ort = loadOrt();
@@ -114,6 +172,14 @@ async function main() {
     if (!shape) fail(`pass --shape ${name}=...`);
     const meta = session.inputMetadata ? session.inputMetadata.find((m) => m.name === name) : undefined;
     feeds[name] = makeInput(ort, name, meta, shape, next);
+  }
+  if (o.sweep) {
+    const sweep = await runSweep(ort, session, feeds, o.sweep, o.sweepRounds, next);
+    process.stdout.write(JSON.stringify({
+      engine: 'onnxruntime', version: ort.env && ort.env.versions ? ort.env.versions.common : '',
+      threads: o.threads, sweep, peak_rss_bytes: statusBytes('VmHWM'), baseline_rss_bytes: baseline,
+    }) + '\n');
+    return;
   }
   for (let i = 0; i < o.warmup; ++i) await session.run(feeds);
   const latencies = [];

@@ -4,10 +4,13 @@
 #include <cstdlib>
 #include <new>
 
+#include "core/pages.h"
+
 namespace skiff::runtime {
 
 namespace {
 constexpr size_t kAlign = 64;
+constexpr size_t kMappedArena = size_t{1} << 20;
 }
 
 std::shared_ptr<const MemoryPattern> MemoryPattern::plan(std::vector<Allocation> allocations) {
@@ -52,13 +55,10 @@ std::shared_ptr<const MemoryPattern> MemoryPattern::plan(std::vector<Allocation>
   return pattern;
 }
 
-ArenaPool::Shared::~Shared() {
-  for (auto& [size, p] : idle) std::free(p);
-}
-
+// Arenas of a MiB and more are mapped on huge pages (core/pages.h).
 std::shared_ptr<char> ArenaPool::acquire(size_t bytes) {
   bytes = std::max<size_t>((bytes + kAlign - 1) / kAlign * kAlign, kAlign);
-  char* buffer = nullptr;
+  std::shared_ptr<void> storage;
   size_t size = bytes;
   {
     std::lock_guard<std::mutex> lock(shared_->mutex);
@@ -70,24 +70,24 @@ std::shared_ptr<char> ArenaPool::acquire(size_t bytes) {
       if (it->first >= bytes && (best == idle.end() || it->first < best->first)) best = it;
     if (best != idle.end()) {
       size = best->first;
-      buffer = best->second;
+      storage = std::move(best->second);
       idle.erase(best);
     }
   }
-  if (!buffer) {
-    buffer = static_cast<char*>(std::aligned_alloc(kAlign, bytes));
-    if (!buffer) throw std::bad_alloc();
+  if (!storage && bytes >= kMappedArena) {
+    storage = allocate_mapped(bytes);
+  } else if (!storage) {
+    void* p = std::aligned_alloc(kAlign, bytes);
+    if (!p) throw std::bad_alloc();
+    storage = std::shared_ptr<void>(p, [](void* q) { std::free(q); });
   }
+  char* buffer = static_cast<char*>(storage.get());
   std::weak_ptr<Shared> pool = shared_;
-  return std::shared_ptr<char>(buffer, [pool, size](char* p) {
+  return std::shared_ptr<char>(buffer, [pool, size, storage = std::move(storage)](char*) mutable {
     if (auto shared = pool.lock()) {
       std::lock_guard<std::mutex> lock(shared->mutex);
-      if (shared->idle.size() < shared->max_idle) {
-        shared->idle.emplace_back(size, p);
-        return;
-      }
+      if (shared->idle.size() < shared->max_idle) shared->idle.emplace_back(size, std::move(storage));
     }
-    std::free(p);
   });
 }
 

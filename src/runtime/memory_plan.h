@@ -49,9 +49,8 @@ class ArenaPool {
  private:
   struct Shared {
     std::mutex mutex;
-    std::vector<std::pair<size_t, char*>> idle;
+    std::vector<std::pair<size_t, std::shared_ptr<void>>> idle;  // bytes, storage
     size_t max_idle;
-    ~Shared();
   };
   size_t max_idle_;
   std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();

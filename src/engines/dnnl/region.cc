@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/pages.h"
 #include "engines/partition.h"
 
 namespace skiff::dnnl_engine {
@@ -18,20 +19,17 @@ namespace {
 // Per-thread arena, grown to the largest region it served and reused: fresh
 // large allocations would page-fault on every call. Regions run one at a
 // time on a thread (they never nest), so one arena per thread suffices.
+// Mapped on huge pages (core/pages.h), like the weights.
 struct Arena {
-  void* data = nullptr;
+  std::shared_ptr<void> data;
   size_t bytes = 0;
-  ~Arena() { std::free(data); }
   void* reserve(size_t need) {
-    if (need <= bytes) return data;
-    std::free(data);
-    bytes = (need + 4095) / 4096 * 4096;
-    data = std::aligned_alloc(4096, bytes);
-    if (!data) {
-      bytes = 0;
-      fail(ErrorCode::kRuntime, "out of memory reserving a ", need, "-byte oneDNN arena");
-    }
-    return data;
+    if (need <= bytes) return data.get();
+    data.reset();
+    bytes = 0;
+    data = allocate_mapped(need);
+    bytes = need;
+    return data.get();
   }
 };
 
@@ -332,11 +330,9 @@ std::shared_ptr<void> RegionKernel::weight(size_t node, size_t slot, const Tenso
     Tensor keep = *w;
     data = std::shared_ptr<void>(const_cast<void*>(w->raw()), [keep](void*) {});
   } else {
-    void* p = std::aligned_alloc(64, (desc.get_size() + 63) / 64 * 64);
-    if (!p) fail(ErrorCode::kRuntime, "out of memory reordering weights of ", body_.nodes[node].label());
-    data = std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+    data = allocate_packed(desc.get_size());  // huge pages: see core/pages.h
     dnnl::memory from(source, cpu_engine(), const_cast<void*>(w->raw()));
-    dnnl::memory to(desc, cpu_engine(), p);
+    dnnl::memory to(desc, cpu_engine(), data.get());
     dnnl::stream stream(cpu_engine());
     dnnl::reorder(from, to).execute(stream, from, to);
     stream.wait();
