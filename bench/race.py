@@ -16,7 +16,8 @@ before it loads the model, both reported by the benchmark process itself).
 With the PaddleOCR recognizer among the models, it also runs the
 dynamic-width sweep (`skiff bench --sweep`, SWEEP below): 50 widths in a
 row, each width's latency once built against its fixed-width latency, and
-resident memory against the primitive cache capacity.
+resident memory against the primitive cache capacity; ONNX Runtime runs the
+same protocol (bench/ort_bench.js --sweep) for comparison.
 """
 import argparse
 import json
@@ -90,28 +91,61 @@ def sweep_cmd(skiff, model):
         shape_args("--shape", model["inputs"])
 
 
-def sweep_section(result, command):
-    s = result["sweep"]
-    ratios = [a / b for a, b in zip(s["sweep_ms"], s["fixed_ms"])]
+def ort_sweep_cmd(model):
+    return ["node", os.path.join(HERE, "ort_bench.js"), model["file"], "--threads", str(SWEEP["threads"]),
+            "--sweep", SWEEP["spec"], "--sweep-rounds", str(SWEEP["rounds"])] + shape_args("--shape", model["inputs"])
+
+
+def sweep_ratios(s):
+    """Per width: ratio of medians and ratio of minima (sweep / fixed)."""
+    return ([a / b for a, b in zip(s["sweep_ms"], s["fixed_ms"])],
+            [a / b for a, b in zip(s["sweep_min_ms"], s["fixed_min_ms"])])
+
+
+def sweep_summary(s):
+    by_median, by_min = sweep_ratios(s)
+    return {"median": statistics.median(by_median), "worst": max(by_median),
+            "over": sum(r > 1.10 for r in by_median), "median_min": statistics.median(by_min),
+            "worst_min": max(by_min), "over_min": sum(r > 1.10 for r in by_min)}
+
+
+def sweep_section(result, command, ort, ort_command):
+    s, o = result["sweep"], ort["sweep"]
+    mine, theirs = sweep_summary(s), sweep_summary(o)
+    n = len(s["sizes"])
     lines = ["## Dynamic widths (PaddleOCR v4 rec)", "",
-             "```", " ".join(command), "```", "",
+             "```", " ".join(command), " ".join(ort_command), "```", "",
              "%d widths fed in a row, %d rounds after the first (which builds each width's primitives); in every "
              "round each width runs twice in a row: the first call follows another width (*sweep*), the second "
              "the same width (*fixed*, measured in the same moment). Medians over the rounds. Primitive cache: "
-             "%d signatures per region." % (len(s["sizes"]), s["rounds"], s["cache_capacity"]), "",
-             "- sweep / fixed latency, ratio of medians: median **%.3f**, worst %.3f; %d of %d widths over 1.10"
-             % (s["median_ratio"], s["worst_ratio"], s["sizes_over_1_10"], len(s["sizes"])),
-             "- ratio of minima (a load spike hits single calls; the fastest call of each kind shows what the code "
-             "costs): median **%.3f**, worst %.3f; %d of %d widths over 1.10"
-             % (s["median_min_ratio"], s["worst_min_ratio"], s["sizes_over_1_10_min"], len(s["sizes"])),
-             "- first call (builds primitives): %.1f-%.1f ms" % (min(s["first_ms"]), max(s["first_ms"])),
-             "- resident memory: %.1f MiB after the first round, %.1f MiB after the last (fixed-width runs "
-             "before the sweep: peak %.1f MiB)" % (s["rss_after_first_round_bytes"] / 2**20,
-                                                    s["rss_after_bytes"] / 2**20, result["peak_rss_bytes"] / 2**20),
-             "", "<details><summary>per width</summary>", "",
-             "| width | first (ms) | sweep (ms) | fixed (ms) | sweep / fixed |", "|---:|---:|---:|---:|---:|"]
-    for w, first, sw, fx, r in zip(s["sizes"], s["first_ms"], s["sweep_ms"], s["fixed_ms"], ratios):
-        lines.append("| %d | %.2f | %.2f | %.2f | %.3f |" % (w, first, sw, fx, r))
+             "%d signatures per region. ONNX Runtime runs the same protocol (`ort_bench.js --sweep`) right after "
+             "skiff." % (n, s["rounds"], s["cache_capacity"]), "",
+             "| sweep / fixed | skiff | ONNX Runtime |", "|---|---:|---:|"]
+    for label, key, fmt in [("ratio of medians: median", "median", "%.3f"), ("ratio of medians: worst", "worst", "%.3f"),
+                            ("widths over 1.10 (medians)", "over", "%d"),
+                            ("ratio of minima: median", "median_min", "%.3f"),
+                            ("ratio of minima: worst", "worst_min", "%.3f"),
+                            ("widths over 1.10 (minima)", "over_min", "%d")]:
+        lines.append("| %s | %s | %s |" % (label, fmt % mine[key], fmt % theirs[key]))
+    lines += ["",
+              "Minima: a load spike hits single calls; the fastest call of each kind shows what the code costs.",
+              "",
+              "- first call (builds primitives): %.1f-%.1f ms" % (min(s["first_ms"]), max(s["first_ms"])),
+              "- resident memory: %.1f MiB after the first round, %.1f MiB after the last (fixed-width runs "
+              "before the sweep: peak %.1f MiB); ONNX Runtime: %.1f MiB after the first round, %.1f MiB after "
+              "the last" % (s["rss_after_first_round_bytes"] / 2**20, s["rss_after_bytes"] / 2**20,
+                            result["peak_rss_bytes"] / 2**20, o["rss_after_first_round_bytes"] / 2**20,
+                            o["rss_after_bytes"] / 2**20),
+              "", "<details><summary>per width</summary>", "",
+              "| width | skiff first (ms) | skiff sweep (ms) | skiff fixed (ms) | skiff sweep / fixed "
+              "| ORT sweep (ms) | ORT fixed (ms) | ORT sweep / fixed |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    ours, _ = sweep_ratios(s)
+    other, _ = sweep_ratios(o)
+    for k, w in enumerate(s["sizes"]):
+        lines.append("| %d | %.2f | %.2f | %.2f | %.3f | %.2f | %.2f | %.3f |" % (
+            w, s["first_ms"][k], s["sweep_ms"][k], s["fixed_ms"][k], ours[k], o["sweep_ms"][k], o["fixed_ms"][k],
+            other[k]))
     return lines + ["", "</details>", ""]
 
 
@@ -288,11 +322,15 @@ def main():
     if rec:
         cmd = sweep_cmd(args.skiff, rec[0])
         sweep_result = run_json(cmd)
-        s = sweep_result["sweep"]
-        print("sweep of %d widths: sweep / fixed median %.3f, worst %.3f (minima: %.3f, %.3f); rss %.1f -> %.1f MiB"
-              % (len(s["sizes"]), s["median_ratio"], s["worst_ratio"], s["median_min_ratio"], s["worst_min_ratio"],
-                 s["rss_after_first_round_bytes"] / 2**20, s["rss_after_bytes"] / 2**20), flush=True)
-        sweep_lines = sweep_section(sweep_result, cmd)
+        ort_cmd_line = ort_sweep_cmd(rec[0])
+        ort_sweep = run_json(ort_cmd_line)
+        for name, r in [("skiff", sweep_result), ("ort", ort_sweep)]:
+            t = sweep_summary(r["sweep"])
+            print("%-5s sweep of %d widths: sweep / fixed median %.3f, worst %.3f (minima: %.3f, %.3f)"
+                  % (name, len(r["sweep"]["sizes"]), t["median"], t["worst"], t["median_min"], t["worst_min"]),
+                  flush=True)
+        sweep_lines = sweep_section(sweep_result, cmd, ort_sweep, ort_cmd_line)
+        sweep_result["ort"] = ort_sweep
     command = "bench/race.py --skiff %s --duration %g --rounds %d --threads %s%s" % (
         args.skiff, args.duration, args.rounds, args.threads, " --only " + args.only if args.only else "")
     write_report(args.out, rows, peak, build, command, threads_list, args.rounds, args.duration, sweep_lines)

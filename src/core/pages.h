@@ -8,7 +8,7 @@
 // recognizer at width 64 3-6% faster both right after a width-1024 call
 // and when warm, ResNet-50 ~4%, PaddleOCR det ~2%, MobileNetV2 ~1%.
 //
-// Where the kernel's THP setting is "madvise" (Debian's default) the ranges
+// Where the kernel's THP setting is "madvise" the ranges
 // are marked MADV_HUGEPAGE; with "always" they get huge pages anyway; with
 // "never" this is plain anonymous memory. Either way the contents are the
 // same: only the page size differs. SKIFF_HUGE_PAGES=0 in the environment
