@@ -81,6 +81,24 @@ SKIFF_C_API skiff_status skiff_config_set_opt_level(skiff_config* config, int le
  * default: no limit); a run that needs more fails with SKIFF_ERROR_RUNTIME
  * before allocating it (skiff::Config::memory_limit). */
 SKIFF_C_API skiff_status skiff_config_set_memory_limit(skiff_config* config, size_t bytes);
+/* 1 (the default): each run uses 1 or the configured threads, whichever its
+ * input shapes ran faster with lately; 0: exactly the configured threads
+ * (skiff::Config::adaptive_threads). Another value: SKIFF_ERROR_INVALID_ARGUMENT. */
+SKIFF_C_API skiff_status skiff_config_set_adaptive_threads(skiff_config* config, int on);
+/* Fixes input `name` to `shape` (rank dims, each >= 0): the graph is
+ * specialised for it and runs refuse other shapes (skiff::Config::input_shape). */
+SKIFF_C_API skiff_status skiff_config_set_input_shape(skiff_config* config, const char* name,
+                                                      const int64_t* shape, size_t rank);
+/* Engines asked for each node, in order ("dnnl", "native"); count 0 restores
+ * the default. Unknown names fail at skiff_predictor_create
+ * (skiff::Config::engines). */
+SKIFF_C_API skiff_status skiff_config_set_engines(skiff_config* config, const char* const* names, size_t count);
+/* Input-shape signatures each oneDNN region keeps primitives for (default
+ * 64, at least 1; skiff::Config::primitive_cache_capacity). */
+SKIFF_C_API skiff_status skiff_config_set_primitive_cache_capacity(skiff_config* config, size_t signatures);
+/* Skips the graph pass `name` (docs/passes.md); unknown names fail at
+ * skiff_predictor_create (skiff::Config::disable_pass). */
+SKIFF_C_API skiff_status skiff_config_disable_pass(skiff_config* config, const char* name);
 SKIFF_C_API void skiff_config_destroy(skiff_config* config);
 
 /* Predictors. */

@@ -158,6 +158,49 @@ skiff_status skiff_config_set_memory_limit(skiff_config* config, size_t bytes) {
   return guarded([&] { config->config.memory_limit(bytes); });
 }
 
+skiff_status skiff_config_set_adaptive_threads(skiff_config* config, int on) {
+  if (auto why = check_handle(config, "config"); !why.empty())
+    return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_config_set_adaptive_threads: " + why);
+  if (on != 0 && on != 1)
+    return set_error(SKIFF_ERROR_INVALID_ARGUMENT,
+                     "skiff_config_set_adaptive_threads: " + std::to_string(on) + " is not 0 (off) or 1 (on)");
+  return guarded([&] { config->config.adaptive_threads(on == 1); });
+}
+
+skiff_status skiff_config_set_input_shape(skiff_config* config, const char* name, const int64_t* shape,
+                                          size_t rank) {
+  if (auto why = check_handle(config, "config"); !why.empty())
+    return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_config_set_input_shape: " + why);
+  if (!name || (rank && !shape))
+    return set_error(SKIFF_ERROR_INVALID_ARGUMENT,
+                     std::string("skiff_config_set_input_shape: ") + (name ? "shape" : "name") + " is NULL");
+  return guarded([&] { config->config.input_shape(name, std::vector<int64_t>(shape, shape + rank)); });
+}
+
+skiff_status skiff_config_set_engines(skiff_config* config, const char* const* names, size_t count) {
+  if (auto why = check_handle(config, "config"); !why.empty())
+    return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_config_set_engines: " + why);
+  if (count && !names) return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_config_set_engines: names is NULL");
+  for (size_t i = 0; i < count; ++i)
+    if (!names[i])
+      return set_error(SKIFF_ERROR_INVALID_ARGUMENT,
+                       "skiff_config_set_engines: names[" + std::to_string(i) + "] is NULL");
+  return guarded([&] { config->config.engines(std::vector<std::string>(names, names + count)); });
+}
+
+skiff_status skiff_config_set_primitive_cache_capacity(skiff_config* config, size_t signatures) {
+  if (auto why = check_handle(config, "config"); !why.empty())
+    return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_config_set_primitive_cache_capacity: " + why);
+  return guarded([&] { config->config.primitive_cache_capacity(signatures); });
+}
+
+skiff_status skiff_config_disable_pass(skiff_config* config, const char* name) {
+  if (auto why = check_handle(config, "config"); !why.empty())
+    return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_config_disable_pass: " + why);
+  if (!name) return set_error(SKIFF_ERROR_INVALID_ARGUMENT, "skiff_config_disable_pass: name is NULL");
+  return guarded([&] { config->config.disable_pass(name); });
+}
+
 void skiff_config_destroy(skiff_config* config) {
   if (config && live().remove(config)) delete config;
 }

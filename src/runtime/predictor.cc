@@ -155,6 +155,12 @@ Predictor::~Predictor() = default;
 // predictor keeps no second copy of a model (ResNet-50: the imported graph's
 // 102 MB of initializers, or the bytes of Config::from_bytes).
 std::unique_ptr<Predictor> Predictor::create(const Config& config) {
+  for (const std::string& name : config.engines()) {
+    if (EngineRegistry::global().find(name)) continue;
+    std::string known;
+    for (const std::string& k : EngineRegistry::global().names()) known += (known.empty() ? "" : ", ") + k;
+    fail(ErrorCode::kInvalidInput, "Config::engines: unknown engine '", name, "' (this build has ", known, ")");
+  }
   auto impl = std::make_shared<Impl>();
   impl->threads = config.threads();
   impl->adaptive_threads = config.adaptive_threads();

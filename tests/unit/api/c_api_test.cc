@@ -161,3 +161,90 @@ TEST(CApiConfig, OptLevelAndMemoryLimitSettersCheckTheirArguments) {
 }
 
 }  // namespace
+
+namespace {
+
+skiff_config* relu_config() {
+  const std::string bytes = relu_model();
+  return skiff_config_create_from_bytes(bytes.data(), bytes.size());
+}
+
+// Runs the Relu model on a [rows, 3] input of ones; the status of the run.
+skiff_status run_rows(skiff_predictor* predictor, int64_t rows) {
+  std::vector<float> data(static_cast<size_t>(rows) * 3, 1.f);
+  int64_t shape[2] = {rows, 3};
+  skiff_tensor* x = skiff_tensor_view(SKIFF_FLOAT, shape, 2, data.data());
+  const char* names[1] = {"x"};
+  skiff_tensor* y = nullptr;
+  const skiff_status s = skiff_predictor_run(predictor, 1, names, &x, 1, &y);
+  skiff_tensor_destroy(x);
+  skiff_tensor_destroy(y);
+  return s;
+}
+
+}  // namespace
+
+TEST(CApiConfig, AdaptiveThreadsTakesZeroOrOne) {
+  skiff_config* config = relu_config();
+  ASSERT_NE(config, nullptr);
+  EXPECT_EQ(skiff_config_set_adaptive_threads(config, 0), SKIFF_OK);
+  EXPECT_EQ(skiff_config_set_adaptive_threads(config, 1), SKIFF_OK);
+  EXPECT_EQ(skiff_config_set_adaptive_threads(config, 2), SKIFF_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(skiff_last_error()).find("2 is not 0 (off) or 1 (on)"), std::string::npos)
+      << skiff_last_error();
+  EXPECT_EQ(skiff_config_set_adaptive_threads(nullptr, 1), SKIFF_ERROR_INVALID_ARGUMENT);
+  skiff_config_destroy(config);
+}
+
+TEST(CApiConfig, InputShapeFixesTheShapeRunsAccept) {
+  skiff_config* config = relu_config();
+  ASSERT_NE(config, nullptr);
+  const int64_t bad[2] = {-1, 3};
+  EXPECT_EQ(skiff_config_set_input_shape(config, "x", bad, 2), SKIFF_ERROR_INVALID_INPUT);
+  EXPECT_NE(std::string(skiff_last_error()).find("dimensions must be >= 0"), std::string::npos)
+      << skiff_last_error();
+  EXPECT_EQ(skiff_config_set_input_shape(config, nullptr, bad, 2), SKIFF_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(skiff_config_set_input_shape(config, "x", nullptr, 2), SKIFF_ERROR_INVALID_ARGUMENT);
+  const int64_t shape[2] = {2, 3};
+  ASSERT_EQ(skiff_config_set_input_shape(config, "x", shape, 2), SKIFF_OK) << skiff_last_error();
+  skiff_predictor* predictor = nullptr;
+  ASSERT_EQ(skiff_predictor_create(config, &predictor), SKIFF_OK) << skiff_last_error();
+  skiff_config_destroy(config);
+  EXPECT_EQ(run_rows(predictor, 2), SKIFF_OK) << skiff_last_error();
+  EXPECT_EQ(run_rows(predictor, 5), SKIFF_ERROR_INVALID_INPUT);
+  EXPECT_NE(std::string(skiff_last_error()).find("[5,3]"), std::string::npos) << skiff_last_error();
+  skiff_predictor_destroy(predictor);
+}
+
+TEST(CApiConfig, EnginesCacheCapacityAndDisabledPassesReachTheConfig) {
+  skiff_config* config = relu_config();
+  ASSERT_NE(config, nullptr);
+  const char* bogus[1] = {"gpu"};
+  ASSERT_EQ(skiff_config_set_engines(config, bogus, 1), SKIFF_OK);
+  skiff_predictor* predictor = nullptr;
+  EXPECT_EQ(skiff_predictor_create(config, &predictor), SKIFF_ERROR_INVALID_INPUT);
+  EXPECT_NE(std::string(skiff_last_error()).find("gpu"), std::string::npos) << skiff_last_error();
+  const char* with_null[2] = {"native", nullptr};
+  EXPECT_EQ(skiff_config_set_engines(config, with_null, 2), SKIFF_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(skiff_config_set_engines(config, nullptr, 1), SKIFF_ERROR_INVALID_ARGUMENT);
+  const char* native[1] = {"native"};
+  ASSERT_EQ(skiff_config_set_engines(config, native, 1), SKIFF_OK);
+
+  EXPECT_EQ(skiff_config_set_primitive_cache_capacity(config, 0), SKIFF_ERROR_INVALID_INPUT);
+  EXPECT_NE(std::string(skiff_last_error()).find("at least 1"), std::string::npos) << skiff_last_error();
+  EXPECT_EQ(skiff_config_set_primitive_cache_capacity(config, 8), SKIFF_OK);
+
+  EXPECT_EQ(skiff_config_disable_pass(config, nullptr), SKIFF_ERROR_INVALID_ARGUMENT);
+  ASSERT_EQ(skiff_config_disable_pass(config, "no_such_pass"), SKIFF_OK);
+  EXPECT_EQ(skiff_predictor_create(config, &predictor), SKIFF_ERROR_INVALID_INPUT);
+  EXPECT_NE(std::string(skiff_last_error()).find("no_such_pass"), std::string::npos) << skiff_last_error();
+  skiff_config_destroy(config);
+
+  config = relu_config();
+  ASSERT_EQ(skiff_config_set_engines(config, native, 1), SKIFF_OK);
+  ASSERT_EQ(skiff_config_disable_pass(config, "fuse_activation"), SKIFF_OK);
+  ASSERT_EQ(skiff_predictor_create(config, &predictor), SKIFF_OK) << skiff_last_error();
+  skiff_config_destroy(config);
+  EXPECT_EQ(run_rows(predictor, 4), SKIFF_OK) << skiff_last_error();
+  skiff_predictor_destroy(predictor);
+}
