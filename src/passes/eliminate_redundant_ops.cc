@@ -52,10 +52,7 @@ class EliminateRedundantOps final : public Pass {
 
   bool run(ir::Graph& graph, PassContext& ctx) override {
     const auto& shapes = ctx.shapes(graph);
-    auto info = [&](const std::string& v) -> const ShapeInfo* {
-      auto it = shapes.find(v);
-      return it == shapes.end() ? nullptr : &it->second;
-    };
+    auto info = [&](const std::string& v) { return find_shape(shapes, v); };
     bool changed = false;
     LazyUses lazy(graph);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {

@@ -101,7 +101,8 @@ class PassContext {
   // Shape inference over `graph`, recomputed when a pass changed the graph
   // since the last call.
   const std::map<std::string, ShapeInfo>& shapes(const ir::Graph& graph);
-  // The known shape info of `value`, or nullptr.
+  // The known shape info of `value`, or nullptr (recomputing shapes first
+  // if the graph changed; find_shape reads a snapshot from shapes()).
   const ShapeInfo* shape_of(const ir::Graph& graph, const std::string& value);
   void invalidate_shapes() { shapes_valid_ = false; }
   // While a subgraph is optimized: what is known about the enclosing
@@ -139,5 +140,11 @@ class Pass {
   // Rewrites `graph`; returns whether anything changed.
   virtual bool run(ir::Graph& graph, PassContext& ctx) = 0;
 };
+
+// The shape info of `value` in a shapes() snapshot, or nullptr.
+inline const ShapeInfo* find_shape(const std::map<std::string, ShapeInfo>& shapes, const std::string& value) {
+  auto it = shapes.find(value);
+  return it == shapes.end() ? nullptr : &it->second;
+}
 
 }  // namespace skiff::passes

@@ -109,9 +109,7 @@ const std::map<std::string, ShapeInfo>& PassContext::shapes(const ir::Graph& gra
 }
 
 const ShapeInfo* PassContext::shape_of(const ir::Graph& graph, const std::string& value) {
-  const auto& all = shapes(graph);
-  auto it = all.find(value);
-  return it == all.end() ? nullptr : &it->second;
+  return find_shape(shapes(graph), value);
 }
 
 void PassContext::note(std::string change) { notes_.push_back(std::move(change)); }

@@ -77,10 +77,7 @@ class ShapeInference final : public Pass {
 
   bool run(ir::Graph& graph, PassContext& ctx) override {
     const auto& shapes = ctx.shapes(graph);
-    auto info = [&](const std::string& v) -> const ShapeInfo* {
-      auto it = shapes.find(v);
-      return it == shapes.end() ? nullptr : &it->second;
-    };
+    auto info = [&](const std::string& v) { return find_shape(shapes, v); };
     std::vector<std::pair<size_t, Tensor>> folds;
     std::vector<std::pair<size_t, std::vector<int64_t>>> targets;
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
