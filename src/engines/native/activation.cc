@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <type_traits>
 
 #include "engines/native/broadcast.h"
 #include "engines/native/elementwise.h"
@@ -204,6 +205,17 @@ struct ShrinkOp : UnaryOp {
   float bias, lambd;
 };
 
+// Float PRelu: each run of the plan goes to vec_kernels().prelu.
+void prelu_vec(const BroadcastPlan& plan, const float* x, const float* slope, float* y) {
+  const int64_t step_x = plan.inner_step(0), step_s = plan.inner_step(1);
+  const VecKernels& vec = vec_kernels();
+  vec_parallel_for(plan.numel(), kVecCheapBlockCost, [&](int64_t begin, int64_t end) {
+    plan.for_each_run(begin, end, [&](int64_t o, const int64_t* in, int64_t len) {
+      vec.prelu(x + in[0], step_x, slope + in[1], step_s, y + o, len);
+    });
+  });
+}
+
 // PRelu: y = x < 0 ? slope * x : x, with slope broadcast to x.
 class PReluKernel final : public Kernel {
  public:
@@ -229,6 +241,10 @@ class PReluKernel final : public Kernel {
         kNumericTypes, x.dtype(),
         [&](auto tag) {
           using T = typename decltype(tag)::type;
+          if constexpr (std::is_same_v<T, float>) {
+            prelu_vec(plan, x.data<float>(), slope.data<float>(), y.data<float>());
+            return;
+          }
           broadcast_binary(plan, x.data<T>(), slope.data<T>(), y.data<T>(), [](T v, T a) -> T {
             if constexpr (std::is_unsigned_v<T>)
               return v;
@@ -363,6 +379,15 @@ void scalar::unary(const VecUnaryOp& op, const float* x, float* y, int64_t n) {
     case VecUnary::kHardSigmoid: return each([=](float v) { return clamp01(alpha * v + beta); });
     case VecUnary::kHardSwish:
       return each([](float v) { return v * clamp01(v * (1.0f / 6.0f) + 0.5f); });
+  }
+}
+
+// The portable VecKernels::prelu, PReluKernel's float arithmetic.
+void scalar::prelu(const float* x, int64_t step_x, const float* slope, int64_t step_s, float* y,
+                   int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = x[i * step_x];
+    y[i] = v < 0 ? slope[i * step_s] * v : v;
   }
 }
 

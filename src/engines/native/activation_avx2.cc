@@ -1,10 +1,18 @@
 // AVX2+FMA unary float maps (VecKernels::unary); the portable set is
 // scalar::unary in activation.cc, and both must agree within the error the
-// simd_avx2.h approximations document.
+// simd_avx2.h approximations document. PRelu (VecKernels::prelu) is exact.
 #include "engines/native/simd_avx2.h"
 #include "engines/native/vec_kernels.h"
 
 namespace skiff::avx2 {
+void prelu(const float* x, int64_t step_x, const float* slope, int64_t step_s, float* y,
+           int64_t n) {
+  const auto f = [](__m256 v, __m256 s) {
+    return _mm256_blendv_ps(v, _mm256_mul_ps(s, v),
+                            _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ));
+  };
+  zip(f, x, step_x, slope, step_s, y, n);
+}
 
 void unary(const VecUnaryOp& op, const float* x, float* y, int64_t n) {
   const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f),

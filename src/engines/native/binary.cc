@@ -63,7 +63,7 @@ void broadcast_binary_vec(VecBinary op, const BroadcastPlan& plan, const float* 
                           float* out) {
   const int64_t step_a = plan.inner_step(0), step_b = plan.inner_step(1);
   const VecKernels& vec = vec_kernels();
-  vec_parallel_for(plan.numel(), kVecCheapBlockCost, [&](int64_t begin, int64_t end) {
+  vec_parallel_for(plan.numel(), vec_binary_block_cost(op), [&](int64_t begin, int64_t end) {
     plan.for_each_run(begin, end, [&](int64_t o, const int64_t* in, int64_t len) {
       vec.binary(op, a + in[0], step_a, b + in[1], step_b, out + o, len);
     });
@@ -386,6 +386,11 @@ class PowKernel final : public Kernel {
               kNumericTypes, exponent.dtype(),
               [&](auto exponent_tag) {
                 using E = typename decltype(exponent_tag)::type;
+                if constexpr (std::is_same_v<T, float> && std::is_same_v<E, float>) {
+                  broadcast_binary_vec(VecBinary::kPow, plan, base.data<float>(),
+                                       exponent.data<float>(), y.data<float>());
+                  return;
+                }
                 broadcast_binary(
                     plan, base.data<T>(), exponent.data<E>(), y.data<T>(),
                     [](T u, E v) { return pow_value(u, v); }, 8);
@@ -426,6 +431,7 @@ void scalar::binary(VecBinary op, const float* a, int64_t step_a, const float* b
     case VecBinary::kSub: return each(SubOp{});
     case VecBinary::kMul: return each(MulOp{});
     case VecBinary::kDiv: return each(DivOp{});
+    case VecBinary::kPow: return each([](float u, float v) { return pow_value(u, v); });
   }
 }
 

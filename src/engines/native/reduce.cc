@@ -169,27 +169,36 @@ float fold(VecReduce kind, float acc, float x) {
     case VecReduce::kSumSquare: return acc + x * x;
     case VecReduce::kMax: return (x > acc || x != x) ? x : acc;
     case VecReduce::kMin: return (x < acc || x != x) ? x : acc;
+    case VecReduce::kL1: return acc + (x < 0 ? -x : x);
+    case VecReduce::kProd: return acc * x;
   }
   return acc;
 }
 
-float fold_identity(VecReduce kind) {
-  return kind == VecReduce::kMax   ? -std::numeric_limits<float>::infinity()
-         : kind == VecReduce::kMin ? std::numeric_limits<float>::infinity()
-                                   : 0.0f;
+// The fold that merges two partial results of `kind`.
+VecReduce combine_kind(VecReduce kind) {
+  return kind == VecReduce::kSumSquare || kind == VecReduce::kL1 ? VecReduce::kSum : kind;
 }
 
-// reduce_loop for float folds with a vectorized form: each contiguous run
-// goes to vec_kernels().reduce (innermost axis reduced) or ::accumulate
-// (innermost axis kept). `fin` maps the fold to the output (mean, sqrt).
-template <class Fin>
-void reduce_loop_vec(VecReduce kind, const float* in, float* out, const Geometry& g, Fin fin) {
-  const float init = fold_identity(kind);
+float fold_identity(VecReduce kind) {
+  return kind == VecReduce::kMax    ? -std::numeric_limits<float>::infinity()
+         : kind == VecReduce::kMin  ? std::numeric_limits<float>::infinity()
+         : kind == VecReduce::kProd ? 1.0f
+                                    : 0.0f;
+}
+
+// reduce_loop for float reductions with a vectorized form. A contiguous run
+// of n inputs folds through run(x, n, o) into a partial result of output o
+// (innermost axis reduced; partials merge with combine) or through
+// acc_run(acc, x, n, o0) into the accumulators of outputs o0.. (innermost
+// axis kept; the output row is the accumulator). fin(fold, o) is the output.
+template <class Run, class Combine, class AccRun, class Fin>
+void reduce_loop_vec(float init, const float* in, float* out, const Geometry& g, Run run,
+                     Combine combine, AccRun acc_run, Fin fin) {
   if (g.reduce_count == 0 || g.out_numel == 0) {
-    for (int64_t o = 0; o < g.out_numel; ++o) out[o] = fin(init);
+    for (int64_t o = 0; o < g.out_numel; ++o) out[o] = fin(init, o);
     return;
   }
-  const VecKernels& vec = vec_kernels();
   const int64_t* roffs = g.reduced_offsets.data();
   const int64_t nr = static_cast<int64_t>(g.reduced_offsets.size());
   const int64_t n = g.inner;
@@ -200,43 +209,70 @@ void reduce_loop_vec(VecReduce kind, const float* in, float* out, const Geometry
       for (int64_t o = begin; o < end; ++o) {
         const float* base = in + block_base(g, o);
         float acc = init;
-        for (int64_t r = 0; r < nr; ++r) {
-          const float part = vec.reduce(kind, base + roffs[r], n);
-          acc = kind == VecReduce::kSumSquare ? acc + part : fold(kind, acc, part);
-        }
-        out[o] = fin(acc);
+        for (int64_t r = 0; r < nr; ++r) acc = combine(acc, run(base + roffs[r], n, o));
+        out[o] = fin(acc, o);
       }
     });
     return;
   }
   parallel_for(g.out_numel / n, cost, [&](int64_t begin, int64_t end) {
     for (int64_t b = begin; b < end; ++b) {
-      float* acc = out + b * n;  // the output row is the accumulator
+      float* acc = out + b * n;
       std::fill(acc, acc + n, init);
-      for (int64_t r = 0; r < nr; ++r) vec.accumulate(kind, acc, in + block_base(g, b) + roffs[r], n);
-      for (int64_t k = 0; k < n; ++k) acc[k] = fin(acc[k]);
+      for (int64_t r = 0; r < nr; ++r) acc_run(acc, in + block_base(g, b) + roffs[r], n, b * n);
+      for (int64_t k = 0; k < n; ++k) acc[k] = fin(acc[k], b * n + k);
     }
   });
 }
 
-// Float Sum, Mean, Max, Min, SumSquare and L2 through reduce_loop_vec; false
-// for the other kinds.
-bool reduce_float_vec(ReduceKind kind, const float* in, float* out, const Geometry& g) {
+// reduce_loop_vec for a VecReduce fold: vec_kernels().reduce / ::accumulate.
+template <class Fin>
+void reduce_fold_vec(VecReduce kind, const float* in, float* out, const Geometry& g, Fin fin) {
+  const VecKernels& vec = vec_kernels();
+  const VecReduce merge = combine_kind(kind);
+  reduce_loop_vec(
+      fold_identity(kind), in, out, g,
+      [&](const float* x, int64_t n, int64_t) { return vec.reduce(kind, x, n); },
+      [merge](float a, float b) { return fold(merge, a, b); },
+      [&](float* acc, const float* x, int64_t n, int64_t) { vec.accumulate(kind, acc, x, n); },
+      [&](float a, int64_t) { return fin(a); });
+}
+
+// log(sum(exp(x - m))) + m with m the max (0 when not finite, as the
+// reference), through vec_kernels().sum_exp / ::accumulate_exp.
+void reduce_log_sum_exp_vec(const float* in, float* out, const Geometry& g) {
+  std::vector<float> shift(static_cast<size_t>(g.out_numel));
+  reduce_fold_vec(VecReduce::kMax, in, shift.data(), g,
+                  [](float m) { return std::isfinite(m) ? m : 0.0f; });
+  const float* s = shift.data();
+  const VecKernels& vec = vec_kernels();
+  reduce_loop_vec(
+      0.0f, in, out, g, [&](const float* x, int64_t n, int64_t o) { return vec.sum_exp(x, n, s[o]); },
+      [](float a, float b) { return a + b; },
+      [&](float* acc, const float* x, int64_t n, int64_t o0) { vec.accumulate_exp(acc, x, s + o0, n); },
+      [s](float a, int64_t o) { return std::log(a) + s[o]; });
+}
+
+// Every float reduction, through the vectorized kernels.
+void reduce_float_vec(ReduceKind kind, const float* in, float* out, const Geometry& g) {
   const float count = static_cast<float>(g.reduce_count);
   const auto same = [](float a) { return a; };
+  const auto log_of = [](float a) { return static_cast<float>(std::log(static_cast<double>(a))); };
   switch (kind) {
-    case ReduceKind::kSum: reduce_loop_vec(VecReduce::kSum, in, out, g, same); return true;
+    case ReduceKind::kSum: return reduce_fold_vec(VecReduce::kSum, in, out, g, same);
     case ReduceKind::kMean:
-      reduce_loop_vec(VecReduce::kSum, in, out, g, [count](float a) { return a / count; });
-      return true;
-    case ReduceKind::kMax: reduce_loop_vec(VecReduce::kMax, in, out, g, same); return true;
-    case ReduceKind::kMin: reduce_loop_vec(VecReduce::kMin, in, out, g, same); return true;
-    case ReduceKind::kSumSquare: reduce_loop_vec(VecReduce::kSumSquare, in, out, g, same); return true;
+      return reduce_fold_vec(VecReduce::kSum, in, out, g, [count](float a) { return a / count; });
+    case ReduceKind::kMax: return reduce_fold_vec(VecReduce::kMax, in, out, g, same);
+    case ReduceKind::kMin: return reduce_fold_vec(VecReduce::kMin, in, out, g, same);
+    case ReduceKind::kProd: return reduce_fold_vec(VecReduce::kProd, in, out, g, same);
+    case ReduceKind::kL1: return reduce_fold_vec(VecReduce::kL1, in, out, g, same);
+    case ReduceKind::kSumSquare: return reduce_fold_vec(VecReduce::kSumSquare, in, out, g, same);
     case ReduceKind::kL2:
-      reduce_loop_vec(VecReduce::kSumSquare, in, out, g,
-                      [](float a) { return static_cast<float>(std::sqrt(static_cast<double>(a))); });
-      return true;
-    default: return false;
+      return reduce_fold_vec(VecReduce::kSumSquare, in, out, g, [](float a) {
+        return static_cast<float>(std::sqrt(static_cast<double>(a)));
+      });
+    case ReduceKind::kLogSum: return reduce_fold_vec(VecReduce::kSum, in, out, g, log_of);
+    case ReduceKind::kLogSumExp: return reduce_log_sum_exp_vec(in, out, g);
   }
 }
 
@@ -251,8 +287,10 @@ T to_out(A v) {
 
 template <class T>
 void reduce_typed(ReduceKind kind, const T* in, T* out, const Geometry& g) {
-  if constexpr (std::is_same_v<T, float>)
-    if (reduce_float_vec(kind, in, out, g)) return;
+  if constexpr (std::is_same_v<T, float>) {
+    reduce_float_vec(kind, in, out, g);
+    return;
+  }
   using A = Acc<T>;
   const auto id = [](T x, int64_t) { return static_cast<A>(x); };
   const auto add = [](A a, A b) { return static_cast<A>(a + b); };
@@ -331,13 +369,28 @@ float scalar::reduce(VecReduce kind, const float* x, int64_t n) {
   for (; i + kLanes <= n; i += kLanes)
     for (int l = 0; l < kLanes; ++l) part[l] = fold(kind, part[l], x[i + l]);
   for (; i < n; ++i) part[0] = fold(kind, part[0], x[i]);
-  const VecReduce combine = kind == VecReduce::kSumSquare ? VecReduce::kSum : kind;
+  const VecReduce combine = combine_kind(kind);
   for (int l = 1; l < kLanes; ++l) part[0] = fold(combine, part[0], part[l]);
   return part[0];
 }
 
 void scalar::accumulate(VecReduce kind, float* acc, const float* x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) acc[i] = fold(kind, acc[i], x[i]);
+}
+
+// The portable ReduceLogSumExp sums, with the reference's std::exp.
+float scalar::sum_exp(const float* x, int64_t n, float shift) {
+  float part[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int l = 0; l < kLanes; ++l) part[l] += std::exp(x[i + l] - shift);
+  for (; i < n; ++i) part[0] += std::exp(x[i] - shift);
+  for (int l = 1; l < kLanes; ++l) part[0] += part[l];
+  return part[0];
+}
+
+void scalar::accumulate_exp(float* acc, const float* x, const float* shift, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) acc[i] += std::exp(x[i] - shift[i]);
 }
 
 namespace {

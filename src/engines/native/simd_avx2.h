@@ -130,4 +130,33 @@ static inline void map(const float* x, float* y, int64_t n, F&& f) {
   }
 }
 
+// y[i] = f(a[i * step_a], b[i * step_b]) for steps 0 (repeat element 0: a
+// scalar, per-channel or column broadcast) or 1, 8 lanes at a time.
+template <bool kStepA, bool kStepB, class F>
+static inline void zip_run(F&& f, const float* a, const float* b, float* y, int64_t n) {
+  const __m256 va = _mm256_set1_ps(*a), vb = _mm256_set1_ps(*b);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 u = kStepA ? _mm256_loadu_ps(a + i) : va;
+    const __m256 v = kStepB ? _mm256_loadu_ps(b + i) : vb;
+    _mm256_storeu_ps(y + i, f(u, v));
+  }
+  if (i < n) {
+    const __m256i mask = tail_mask(n - i);
+    const __m256 u = kStepA ? _mm256_maskload_ps(a + i, mask) : va;
+    const __m256 v = kStepB ? _mm256_maskload_ps(b + i, mask) : vb;
+    _mm256_maskstore_ps(y + i, mask, f(u, v));
+  }
+}
+
+template <class F>
+static inline void zip(F&& f, const float* a, int64_t step_a, const float* b, int64_t step_b,
+                       float* y, int64_t n) {
+  if (n <= 0) return;
+  if (step_a && step_b) return zip_run<true, true>(f, a, b, y, n);
+  if (step_a) return zip_run<true, false>(f, a, b, y, n);
+  if (step_b) return zip_run<false, true>(f, a, b, y, n);
+  zip_run<false, false>(f, a, b, y, n);
+}
+
 }  // namespace skiff::avx2

@@ -1,10 +1,13 @@
 // Variadic element-wise reductions over inputs: Max, Min, Sum, Mean.
 // Inputs broadcast like numpy from opset 8; before, they must share a shape.
+// Float folds go to vec_kernels(): Max/Min to ::extremum, Sum/Mean to
+// ::binary's Add (and Mean's division by the count to its Div).
 #include <type_traits>
 #include <vector>
 
 #include "engines/native/broadcast.h"
 #include "engines/native/elementwise.h"
+#include "engines/native/vec_kernels.h"
 
 namespace skiff {
 namespace {
@@ -21,6 +24,10 @@ struct ExtremumOp {
     if (v != v) return b;
     return (kMax ? u < v : v < u) ? b : a;
   }
+  static void vec_fold(const VecKernels& vec, const float* a, int64_t step_a, const float* b,
+                       int64_t step_b, float* y, int64_t n) {
+    vec.extremum(kMax ? VecExtremum::kMax : VecExtremum::kMin, a, step_a, b, step_b, y, n);
+  }
 };
 using MaxOp = ExtremumOp<true>;
 using MinOp = ExtremumOp<false>;
@@ -32,11 +39,46 @@ struct SumOp {
   T operator()(T a, T b) const {
     return static_cast<T>(static_cast<compute_t<T>>(a) + static_cast<compute_t<T>>(b));
   }
+  static void vec_fold(const VecKernels& vec, const float* a, int64_t step_a, const float* b,
+                       int64_t step_b, float* y, int64_t n) {
+    vec.binary(VecBinary::kAdd, a, step_a, b, step_b, y, n);
+  }
 };
 
 struct MeanOp : SumOp {
   static constexpr bool kMean = true;  // the sum is divided by the input count
 };
+
+// out = a op b over a two-input plan: floats through Op::vec_fold.
+template <class Op, class T>
+void fold_inputs(const BroadcastPlan& plan, const T* a, const T* b, T* out) {
+  if constexpr (std::is_same_v<T, float>) {
+    const int64_t step_a = plan.inner_step(0), step_b = plan.inner_step(1);
+    const VecKernels& vec = vec_kernels();
+    vec_parallel_for(plan.numel(), kVecCheapBlockCost, [&](int64_t begin, int64_t end) {
+      plan.for_each_run(begin, end, [&](int64_t o, const int64_t* in, int64_t len) {
+        Op::vec_fold(vec, a + in[0], step_a, b + in[1], step_b, out + o, len);
+      });
+    });
+  } else {
+    broadcast_binary(plan, a, b, out, Op());
+  }
+}
+
+// Mean's out[i] /= count.
+template <class T>
+void divide_by_count(T* out, int64_t n, size_t count) {
+  if constexpr (std::is_same_v<T, float>) {
+    const float c = static_cast<float>(count);
+    vec_parallel_for(n, kVecCheapBlockCost, [&](int64_t begin, int64_t end) {
+      vec_kernels().binary(VecBinary::kDiv, out + begin, 1, &c, 0, out + begin, end - begin);
+    });
+  } else {
+    const compute_t<T> c = static_cast<compute_t<T>>(count);
+    map_elements(out, out, n,
+                 [c](T v) { return static_cast<T>(static_cast<compute_t<T>>(v) / c); });
+  }
+}
 
 template <class Op>
 class VariadicKernel final : public Kernel {
@@ -70,7 +112,6 @@ class VariadicKernel final : public Kernel {
         typename Op::Types{}, y.dtype(),
         [&](auto tag) {
           using T = typename decltype(tag)::type;
-          const Op op;
           T* out = y.data<T>();
           const Tensor& x0 = ctx.input(0);
           if (n == 1) {
@@ -80,25 +121,30 @@ class VariadicKernel final : public Kernel {
           } else {
             const Tensor& x1 = ctx.input(1);
             const BroadcastPlan first({x0.shape(), x1.shape()}, y.shape());
-            broadcast_binary(first, x0.data<T>(), x1.data<T>(), out, op);
+            fold_inputs<Op>(first, x0.data<T>(), x1.data<T>(), out);
           }
           for (size_t i = 2; i < n; ++i) {
             const Tensor& x = ctx.input(i);
             const BroadcastPlan plan({y.shape(), x.shape()}, y.shape());
-            broadcast_binary(plan, static_cast<const T*>(out), x.data<T>(), out, op);
+            fold_inputs<Op>(plan, static_cast<const T*>(out), x.data<T>(), out);
           }
-          if constexpr (Op::kMean) {
-            const compute_t<T> count = static_cast<compute_t<T>>(n);
-            map_elements(out, out, y.numel(), [count](T v) {
-              return static_cast<T>(static_cast<compute_t<T>>(v) / count);
-            });
-          }
+          if constexpr (Op::kMean) divide_by_count(out, y.numel(), n);
         },
         ctx.prefix() + ctx.input_label(0));
   }
 };
 
 }  // namespace
+
+// The portable VecKernels::extremum: ExtremumOp's float arithmetic.
+void scalar::extremum(VecExtremum op, const float* a, int64_t step_a, const float* b,
+                      int64_t step_b, float* y, int64_t n) {
+  const auto each = [&](auto f) {
+    for (int64_t i = 0; i < n; ++i) y[i] = f(a[i * step_a], b[i * step_b]);
+  };
+  if (op == VecExtremum::kMax) return each(MaxOp{});
+  each(MinOp{});
+}
 
 // Opset 1-5 versions carry `consumed_inputs` (in-place hints), ignored.
 SKIFF_KERNEL(native, "Max", 1, 5, VariadicKernel<MaxOp>);

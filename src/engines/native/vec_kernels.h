@@ -40,10 +40,21 @@ constexpr int64_t vec_unary_block_cost(VecUnary op) {
              : 400;
 }
 
-enum class VecBinary { kAdd, kSub, kMul, kDiv };
+// kPow is std::pow's float semantics (the AVX2 set within 4 ulp of it).
+enum class VecBinary { kAdd, kSub, kMul, kDiv, kPow };
+// Pow costs ~2 ns an element in the AVX2 set (a double-precision log and
+// exp), ~2000 ns per block; the rest are cheap.
+constexpr int64_t vec_binary_block_cost(VecBinary op) {
+  return op == VecBinary::kPow ? 2000 : kVecCheapBlockCost;
+}
 
-// Folds for reductions; NaN propagates through kMax and kMin (numpy).
-enum class VecReduce { kSum, kSumSquare, kMax, kMin };
+// The variadic Max/Min fold: NaN wins (the first operand's when both are),
+// and of equal values (+0 and -0) the first operand is kept.
+enum class VecExtremum { kMax, kMin };
+
+// Folds for reductions; NaN propagates through kMax and kMin (numpy). kL1
+// sums |x|, kProd multiplies.
+enum class VecReduce { kSum, kSumSquare, kMax, kMin, kL1, kProd };
 
 // softmax's kinds (Hardmax stays in softmax.cc's reference loop).
 enum class VecSoftmax { kSoftmax, kLogSoftmax };
@@ -66,6 +77,21 @@ using VecSoftmaxFn = void(VecSoftmax kind, const float* x, float* y, int64_t n, 
 using VecReduceFn = float(VecReduce kind, const float* x, int64_t n);
 // acc[i] = fold(acc[i], x[i]) (a reduction over an outer axis).
 using VecAccumulateFn = void(VecReduce kind, float* acc, const float* x, int64_t n);
+// ReduceLogSumExp's sums: sum of exp(x[i] - shift) over x[0, n), and
+// acc[i] += exp(x[i] - shift[i]).
+using VecSumExpFn = float(const float* x, int64_t n, float shift);
+using VecAccumulateExpFn = void(float* acc, const float* x, const float* shift, int64_t n);
+// Where over a broadcast run: y[i] = c[i * step_c] ? a[i * step_a] : b[i * step_b]
+// (steps 0 or 1, as VecBinaryFn).
+using VecWhereFn = void(const bool* c, int64_t step_c, const float* a, int64_t step_a,
+                        const float* b, int64_t step_b, float* y, int64_t n);
+// PRelu over a broadcast run: y[i] = x < 0 ? slope * x : x, x = x[i * step_x],
+// slope = slope[i * step_s].
+using VecPReluFn = void(const float* x, int64_t step_x, const float* slope, int64_t step_s,
+                        float* y, int64_t n);
+// y[i] = Max or Min of (a[i * step_a], b[i * step_b]) (VecExtremum).
+using VecExtremumFn = void(VecExtremum op, const float* a, int64_t step_a, const float* b,
+                           int64_t step_b, float* y, int64_t n);
 
 struct VecKernels {
   VecUnaryFn* unary;
@@ -73,6 +99,11 @@ struct VecKernels {
   VecSoftmaxFn* softmax;
   VecReduceFn* reduce;
   VecAccumulateFn* accumulate;
+  VecSumExpFn* sum_exp;
+  VecAccumulateExpFn* accumulate_exp;
+  VecWhereFn* where;
+  VecPReluFn* prelu;
+  VecExtremumFn* extremum;
 };
 
 // The set for the process's kernel_isa().
@@ -81,14 +112,19 @@ const VecKernels& vec_kernels();
 const VecKernels& vec_kernels_for(CpuIsa isa);
 
 // The per-ISA sets, defined by the family files (scalar:: in activation.cc,
-// binary.cc, softmax.cc, reduce.cc; avx2:: in their *_avx2.cc files) and
-// assembled by vec_kernels.cc.
+// binary.cc, softmax.cc, reduce.cc, where.cc, variadic.cc; avx2:: in their
+// *_avx2.cc files) and assembled by vec_kernels.cc.
 namespace scalar {
 VecUnaryFn unary;
 VecBinaryFn binary;
 VecSoftmaxFn softmax;
 VecReduceFn reduce;
 VecAccumulateFn accumulate;
+VecSumExpFn sum_exp;
+VecAccumulateExpFn accumulate_exp;
+VecWhereFn where;
+VecPReluFn prelu;
+VecExtremumFn extremum;
 }  // namespace scalar
 namespace avx2 {
 VecUnaryFn unary;
@@ -96,6 +132,11 @@ VecBinaryFn binary;
 VecSoftmaxFn softmax;
 VecReduceFn reduce;
 VecAccumulateFn accumulate;
+VecSumExpFn sum_exp;
+VecAccumulateExpFn accumulate_exp;
+VecWhereFn where;
+VecPReluFn prelu;
+VecExtremumFn extremum;
 }  // namespace avx2
 
 }  // namespace skiff

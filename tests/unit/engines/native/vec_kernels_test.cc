@@ -14,40 +14,14 @@
 #include <vector>
 
 #include "engines/native/vec_kernels.h"
+#include "engines/native/vec_test_util.h"
 #include "support/op_test.h"
 #include "support/random.h"
 
 namespace skiff {
 namespace {
 
-constexpr float kInf = std::numeric_limits<float>::infinity();
-constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
-const int64_t kSizes[] = {0, 1, 7, 8, 9, 15, 16, 17, 33};
-
-// The sets this CPU can run, the portable one first.
-std::vector<CpuIsa> isas() {
-  std::vector<CpuIsa> out = {CpuIsa::kScalar};
-  if (cpu_supports(CpuIsa::kAvx2)) out.push_back(CpuIsa::kAvx2);
-  return out;
-}
-
-// Equal, or both NaN.
-bool same(float a, float b) { return a == b || (std::isnan(a) && std::isnan(b)); }
-
-// A buffer with `n` values at an odd offset (never 32-byte aligned) and
-// sentinels around them, to catch writes past either end.
-struct Guarded {
-  explicit Guarded(int64_t n) : data(static_cast<size_t>(n + 18), 12345.0f), n(n) {}
-  float* begin() { return data.data() + 9; }
-  bool intact() const {
-    for (int64_t i = 0; i < 9; ++i)
-      if (data[static_cast<size_t>(i)] != 12345.0f || data[static_cast<size_t>(n + 9 + i)] != 12345.0f)
-        return false;
-    return true;
-  }
-  std::vector<float> data;
-  int64_t n;
-};
+using namespace skiff::testing;  // NOLINT: the shared helpers
 
 // Inputs spanning every regime of the approximations: a dense sweep of
 // [-20, 20], big magnitudes, subnormal-producing ones, signed zeros, inf, NaN.
@@ -193,7 +167,8 @@ TEST(VecKernels, SoftmaxBlocksMatchThePortableOneOnEveryLayout) {
 }
 
 TEST(VecKernels, ReductionFoldsMatchThePortableOne) {
-  for (VecReduce kind : {VecReduce::kSum, VecReduce::kSumSquare, VecReduce::kMax, VecReduce::kMin})
+  for (VecReduce kind : {VecReduce::kSum, VecReduce::kSumSquare, VecReduce::kMax, VecReduce::kMin,
+                         VecReduce::kL1, VecReduce::kProd})
     for (int64_t n : kSizes)
       for (int special = 0; special < 3; ++special) {  // none, a NaN, an inf
         const Tensor t = testing::random_tensor({n + 1}, static_cast<uint32_t>(n + 40), -4, 4);
