@@ -9,8 +9,11 @@
 // exponent plus a series for the mantissa, relative error below 2^-39), so
 // y ln|x| = hi + lo is known to far better than float precision; the float
 // exp of simd_avx2.h (2 ulp) takes hi and the product is corrected by
-// (1 + lo). Measured against glibc's powf: within 4 ulp (see
-// VecKernels.PowStaysWithinFourUlpOfStdPow). Special operands follow C's pow.
+// (1 + lo). Against glibc's powf: 2 ulp at worst on 40M random operands, 3
+// pinned by VecKernelsOps.PowStaysWithinThreeUlpOfStdPow. Special operands
+// follow C's pow. This general path costs ~130 instructions per 8 lanes, so
+// it is only ~1.1x glibc's scalar powf (which uses FMA and tables); the
+// fixed exponents are where Pow gains (docs/kernels.md).
 #include "engines/native/simd_avx2.h"
 #include "engines/native/vec_kernels.h"
 
@@ -80,12 +83,11 @@ __m256 pow_magnitude(__m256 x, __m256 y) {
 // C's pow: pow(x, +-0) = pow(1, y) = pow(-1, +-inf) = 1, even for NaN;
 // |x| = 0 or inf gives 0 or inf by the sign of y; a negative x gives a NaN
 // for a non-integer y unless x = -inf, and a negative result for an odd one.
-__m256 pow(__m256 x, __m256 y) {
+__m256 pow_special(__m256 x, __m256 y, __m256 r) {
   const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
   const __m256 inf = _mm256_set1_ps(__builtin_inff());
   const __m256 ax = abs(x);
   const __m256 y_neg = _mm256_cmp_ps(y, zero, _CMP_LT_OQ);
-  __m256 r = pow_magnitude(x, y);
   r = _mm256_blendv_ps(r, _mm256_and_ps(inf, y_neg), _mm256_cmp_ps(ax, zero, _CMP_EQ_OQ));
   r = _mm256_blendv_ps(r, _mm256_andnot_ps(y_neg, inf), _mm256_cmp_ps(ax, inf, _CMP_EQ_OQ));
   const __m256 y_int =
@@ -104,6 +106,19 @@ __m256 pow(__m256 x, __m256 y) {
       _mm256_and_ps(_mm256_cmp_ps(x, _mm256_set1_ps(-1.0f), _CMP_EQ_OQ),
                     _mm256_cmp_ps(abs(y), inf, _CMP_EQ_OQ)));
   return _mm256_blendv_ps(r, one, unit);
+}
+
+// For finite x > 0 and finite y the magnitude is the result (x = 1 and y = 0
+// give exactly 1); other lanes take pow_special's rules, skipped when no lane
+// needs them (3.1 -> 2.6 ns an element on positive bases, one core).
+__m256 pow(__m256 x, __m256 y) {
+  const __m256 r = pow_magnitude(x, y);
+  const __m256 inf = _mm256_set1_ps(__builtin_inff());
+  const __m256 plain = _mm256_and_ps(
+      _mm256_and_ps(_mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ), _mm256_cmp_ps(x, inf, _CMP_LT_OQ)),
+      _mm256_cmp_ps(abs(y), inf, _CMP_LT_OQ));
+  if (_mm256_movemask_ps(plain) == 0xff) return r;
+  return pow_special(x, y, r);
 }
 
 // x^3 in double: x * x is exact there, so only the last product rounds twice.
