@@ -385,10 +385,7 @@ void scalar::unary(const VecUnaryOp& op, const float* x, float* y, int64_t n) {
 // The portable VecKernels::prelu, PReluKernel's float arithmetic.
 void scalar::prelu(const float* x, int64_t step_x, const float* slope, int64_t step_s, float* y,
                    int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    const float v = x[i * step_x];
-    y[i] = v < 0 ? slope[i * step_s] * v : v;
-  }
+  step_runs(x, step_x, slope, step_s, y, n, [](float v, float s) { return v < 0 ? s * v : v; });
 }
 
 // Opset 1-5 versions carry `consumed_inputs` (in-place hints), ignored.

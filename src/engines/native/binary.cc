@@ -423,9 +423,7 @@ using GreaterOrEqual = BinaryKernel<GreaterOrEqualOp>;
 // The portable VecKernels::binary: the reference ops' float arithmetic.
 void scalar::binary(VecBinary op, const float* a, int64_t step_a, const float* b, int64_t step_b,
                     float* y, int64_t n) {
-  const auto each = [&](auto f) {
-    for (int64_t i = 0; i < n; ++i) y[i] = f(a[i * step_a], b[i * step_b]);
-  };
+  const auto each = [&](auto f) { step_runs(a, step_a, b, step_b, y, n, f); };
   switch (op) {
     case VecBinary::kAdd: return each(AddOp{});
     case VecBinary::kSub: return each(SubOp{});

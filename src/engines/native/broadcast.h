@@ -123,31 +123,36 @@ void BroadcastPlan::for_each_run(int64_t begin, int64_t end, F&& f) const {
   }
 }
 
+// y[i] = op(a[i * step_a], b[i * step_b]) for steps 0 (repeat element 0) or
+// 1, with one loop per step pattern so that the compiler can vectorise each:
+// a run of a plan, and the portable VecKernels' binary runs.
+template <class A, class B, class O, class Op>
+void step_runs(const A* a, int64_t step_a, const B* b, int64_t step_b, O* y, int64_t n, Op&& op) {
+  if (n <= 0) return;
+  if (step_a && step_b) {
+    for (int64_t i = 0; i < n; ++i) y[i] = op(a[i], b[i]);
+  } else if (step_a) {
+    const B vb = *b;
+    for (int64_t i = 0; i < n; ++i) y[i] = op(a[i], vb);
+  } else if (step_b) {
+    const A va = *a;
+    for (int64_t i = 0; i < n; ++i) y[i] = op(va, b[i]);
+  } else {
+    for (int64_t i = 0; i < n; ++i) y[i] = op(*a, *b);
+  }
+}
+
 // out[i] = op(a[...], b[...]) over a two-input plan, in parallel.
-// `cost` is a rough per-element cost in nanoseconds (see parallel_for). The
-// inner loop is specialised for both-advancing, scalar-b and scalar-a runs so
-// the compiler can vectorise them. `op` must not throw.
+// `cost` is a rough per-element cost in nanoseconds (see parallel_for); runs
+// go through step_runs. `op` must not throw.
 template <class A, class B, class O, class Op>
 void broadcast_binary(const BroadcastPlan& plan, const A* a, const B* b, O* out, Op&& op,
                       int64_t cost = 1) {
   SKIFF_ASSERT(plan.num_inputs() == 2);
-  const bool step_a = plan.inner_step(0) != 0, step_b = plan.inner_step(1) != 0;
+  const int64_t step_a = plan.inner_step(0), step_b = plan.inner_step(1);
   parallel_for(plan.numel(), cost, [&](int64_t begin, int64_t end) {
     plan.for_each_run(begin, end, [&](int64_t o, const int64_t* in, int64_t len) {
-      const A* pa = a + in[0];
-      const B* pb = b + in[1];
-      O* po = out + o;
-      if (step_a && step_b) {
-        for (int64_t i = 0; i < len; ++i) po[i] = op(pa[i], pb[i]);
-      } else if (step_a) {
-        const B vb = *pb;
-        for (int64_t i = 0; i < len; ++i) po[i] = op(pa[i], vb);
-      } else if (step_b) {
-        const A va = *pa;
-        for (int64_t i = 0; i < len; ++i) po[i] = op(va, pb[i]);
-      } else {
-        for (int64_t i = 0; i < len; ++i) po[i] = op(*pa, *pb);
-      }
+      step_runs(a + in[0], step_a, b + in[1], step_b, out + o, len, op);
     });
   });
 }

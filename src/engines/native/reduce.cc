@@ -359,34 +359,57 @@ void reduce_typed(ReduceKind kind, const T* in, T* out, const Geometry& g) {
   }
 }
 
+// 8 partial lanes of fold f, merged with merge (a loop the compiler vectorizes).
+template <class F, class M>
+float fold_lanes(F f, M merge, float init, const float* x, int64_t n) {
+  float part[kLanes];
+  std::fill(part, part + kLanes, init);
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int l = 0; l < kLanes; ++l) part[l] = f(part[l], x[i + l]);
+  for (; i < n; ++i) part[0] = f(part[0], x[i]);
+  for (int l = 1; l < kLanes; ++l) part[0] = merge(part[0], part[l]);
+  return part[0];
+}
+
+// Calls body(fold) with the fold of `kind` as a lambda, so that the loops
+// are compiled per kind (a switch per element keeps them scalar: ReduceL1
+// over the innermost axis 0.51 -> 0.14 ms for 1M floats).
+template <class Body>
+auto with_fold(VecReduce kind, Body body) {
+  switch (kind) {
+    case VecReduce::kSum: return body([](float a, float x) { return fold(VecReduce::kSum, a, x); });
+    case VecReduce::kSumSquare:
+      return body([](float a, float x) { return fold(VecReduce::kSumSquare, a, x); });
+    case VecReduce::kMax: return body([](float a, float x) { return fold(VecReduce::kMax, a, x); });
+    case VecReduce::kMin: return body([](float a, float x) { return fold(VecReduce::kMin, a, x); });
+    case VecReduce::kL1: return body([](float a, float x) { return fold(VecReduce::kL1, a, x); });
+    case VecReduce::kProd: return body([](float a, float x) { return fold(VecReduce::kProd, a, x); });
+  }
+  return body([](float a, float) { return a; });
+}
+
 }  // namespace
 
 // The portable VecKernels::reduce: 8 partial lanes, as reduce_loop.
 float scalar::reduce(VecReduce kind, const float* x, int64_t n) {
-  float part[kLanes];
-  std::fill(part, part + kLanes, fold_identity(kind));
-  int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int l = 0; l < kLanes; ++l) part[l] = fold(kind, part[l], x[i + l]);
-  for (; i < n; ++i) part[0] = fold(kind, part[0], x[i]);
-  const VecReduce combine = combine_kind(kind);
-  for (int l = 1; l < kLanes; ++l) part[0] = fold(combine, part[0], part[l]);
-  return part[0];
+  const VecReduce merge = combine_kind(kind);
+  return with_fold(kind, [&](auto f) {
+    return fold_lanes(f, [merge](float a, float b) { return fold(merge, a, b); }, fold_identity(kind),
+                      x, n);
+  });
 }
 
 void scalar::accumulate(VecReduce kind, float* acc, const float* x, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) acc[i] = fold(kind, acc[i], x[i]);
+  with_fold(kind, [&](auto f) {
+    for (int64_t i = 0; i < n; ++i) acc[i] = f(acc[i], x[i]);
+  });
 }
 
 // The portable ReduceLogSumExp sums, with the reference's std::exp.
 float scalar::sum_exp(const float* x, int64_t n, float shift) {
-  float part[kLanes] = {};
-  int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int l = 0; l < kLanes; ++l) part[l] += std::exp(x[i + l] - shift);
-  for (; i < n; ++i) part[0] += std::exp(x[i] - shift);
-  for (int l = 1; l < kLanes; ++l) part[0] += part[l];
-  return part[0];
+  return fold_lanes([shift](float a, float v) { return a + std::exp(v - shift); },
+                    [](float a, float b) { return a + b; }, 0.0f, x, n);
 }
 
 void scalar::accumulate_exp(float* acc, const float* x, const float* shift, int64_t n) {

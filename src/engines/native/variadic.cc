@@ -139,11 +139,8 @@ class VariadicKernel final : public Kernel {
 // The portable VecKernels::extremum: ExtremumOp's float arithmetic.
 void scalar::extremum(VecExtremum op, const float* a, int64_t step_a, const float* b,
                       int64_t step_b, float* y, int64_t n) {
-  const auto each = [&](auto f) {
-    for (int64_t i = 0; i < n; ++i) y[i] = f(a[i * step_a], b[i * step_b]);
-  };
-  if (op == VecExtremum::kMax) return each(MaxOp{});
-  each(MinOp{});
+  if (op == VecExtremum::kMax) return step_runs(a, step_a, b, step_b, y, n, MaxOp{});
+  step_runs(a, step_a, b, step_b, y, n, MinOp{});
 }
 
 // Opset 1-5 versions carry `consumed_inputs` (in-place hints), ignored.
