@@ -97,9 +97,11 @@ __m256 pow_special(__m256 x, __m256 y, __m256 r) {
   const __m256 odd = _mm256_and_ps(
       y_int, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvttps_epi32(y), 31)));
   r = _mm256_xor_ps(r, _mm256_and_ps(x, odd));
-  const __m256 negative_finite = _mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_LT_OQ),
-                                               _mm256_cmp_ps(x, _mm256_sub_ps(zero, inf), _CMP_GT_OQ));
-  r = _mm256_blendv_ps(r, _mm256_set1_ps(__builtin_nanf("")), _mm256_andnot_ps(y_int, negative_finite));
+  const __m256 negative_finite =
+      _mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_LT_OQ),
+                    _mm256_cmp_ps(x, _mm256_sub_ps(zero, inf), _CMP_GT_OQ));
+  r = _mm256_blendv_ps(r, _mm256_set1_ps(__builtin_nanf("")),
+                       _mm256_andnot_ps(y_int, negative_finite));
   r = _mm256_blendv_ps(r, _mm256_add_ps(x, y), _mm256_cmp_ps(x, y, _CMP_UNORD_Q));
   const __m256 unit = _mm256_or_ps(
       _mm256_or_ps(_mm256_cmp_ps(y, zero, _CMP_EQ_OQ), _mm256_cmp_ps(x, one, _CMP_EQ_OQ)),
@@ -114,9 +116,9 @@ __m256 pow_special(__m256 x, __m256 y, __m256 r) {
 __m256 pow(__m256 x, __m256 y) {
   const __m256 r = pow_magnitude(x, y);
   const __m256 inf = _mm256_set1_ps(__builtin_inff());
-  const __m256 plain = _mm256_and_ps(
-      _mm256_and_ps(_mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ), _mm256_cmp_ps(x, inf, _CMP_LT_OQ)),
-      _mm256_cmp_ps(abs(y), inf, _CMP_LT_OQ));
+  const __m256 positive = _mm256_and_ps(_mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ),
+                                        _mm256_cmp_ps(x, inf, _CMP_LT_OQ));
+  const __m256 plain = _mm256_and_ps(positive, _mm256_cmp_ps(abs(y), inf, _CMP_LT_OQ));
   if (_mm256_movemask_ps(plain) == 0xff) return r;
   return pow_special(x, y, r);
 }

@@ -246,10 +246,12 @@ void reduce_log_sum_exp_vec(const float* in, float* out, const Geometry& g) {
                   [](float m) { return std::isfinite(m) ? m : 0.0f; });
   const float* s = shift.data();
   const VecKernels& vec = vec_kernels();
+  const auto run = [&](const float* x, int64_t n, int64_t o) { return vec.sum_exp(x, n, s[o]); };
+  const auto acc_run = [&](float* acc, const float* x, int64_t n, int64_t o0) {
+    vec.accumulate_exp(acc, x, s + o0, n);
+  };
   reduce_loop_vec(
-      0.0f, in, out, g, [&](const float* x, int64_t n, int64_t o) { return vec.sum_exp(x, n, s[o]); },
-      [](float a, float b) { return a + b; },
-      [&](float* acc, const float* x, int64_t n, int64_t o0) { vec.accumulate_exp(acc, x, s + o0, n); },
+      0.0f, in, out, g, run, [](float a, float b) { return a + b; }, acc_run,
       [s](float a, int64_t o) { return std::log(a) + s[o]; });
 }
 
@@ -372,21 +374,27 @@ float fold_lanes(F f, M merge, float init, const float* x, int64_t n) {
   return part[0];
 }
 
-// Calls body(fold) with the fold of `kind` as a lambda, so that the loops
-// are compiled per kind (a switch per element keeps them scalar: ReduceL1
-// over the innermost axis 0.51 -> 0.14 ms for 1M floats).
+// The fold of one kind as a function object (so that loops over it compile
+// per kind).
+template <VecReduce kKind>
+struct FoldOf {
+  float operator()(float acc, float x) const { return fold(kKind, acc, x); }
+};
+
+// Calls body(FoldOf<kind>): a switch per element keeps the loops scalar
+// (portable ReduceL1 of [1,64,128,128], axis 1 / axis 3: 0.51 / 0.41 ms ->
+// 0.16 / 0.16 ms).
 template <class Body>
 auto with_fold(VecReduce kind, Body body) {
   switch (kind) {
-    case VecReduce::kSum: return body([](float a, float x) { return fold(VecReduce::kSum, a, x); });
-    case VecReduce::kSumSquare:
-      return body([](float a, float x) { return fold(VecReduce::kSumSquare, a, x); });
-    case VecReduce::kMax: return body([](float a, float x) { return fold(VecReduce::kMax, a, x); });
-    case VecReduce::kMin: return body([](float a, float x) { return fold(VecReduce::kMin, a, x); });
-    case VecReduce::kL1: return body([](float a, float x) { return fold(VecReduce::kL1, a, x); });
-    case VecReduce::kProd: return body([](float a, float x) { return fold(VecReduce::kProd, a, x); });
+    case VecReduce::kSum: return body(FoldOf<VecReduce::kSum>{});
+    case VecReduce::kSumSquare: return body(FoldOf<VecReduce::kSumSquare>{});
+    case VecReduce::kMax: return body(FoldOf<VecReduce::kMax>{});
+    case VecReduce::kMin: return body(FoldOf<VecReduce::kMin>{});
+    case VecReduce::kL1: return body(FoldOf<VecReduce::kL1>{});
+    case VecReduce::kProd: return body(FoldOf<VecReduce::kProd>{});
   }
-  return body([](float a, float) { return a; });
+  return body(FoldOf<VecReduce::kSum>{});
 }
 
 }  // namespace
@@ -394,10 +402,9 @@ auto with_fold(VecReduce kind, Body body) {
 // The portable VecKernels::reduce: 8 partial lanes, as reduce_loop.
 float scalar::reduce(VecReduce kind, const float* x, int64_t n) {
   const VecReduce merge = combine_kind(kind);
-  return with_fold(kind, [&](auto f) {
-    return fold_lanes(f, [merge](float a, float b) { return fold(merge, a, b); }, fold_identity(kind),
-                      x, n);
-  });
+  const auto merge_fold = [merge](float a, float b) { return fold(merge, a, b); };
+  return with_fold(kind,
+                   [&](auto f) { return fold_lanes(f, merge_fold, fold_identity(kind), x, n); });
 }
 
 void scalar::accumulate(VecReduce kind, float* acc, const float* x, int64_t n) {

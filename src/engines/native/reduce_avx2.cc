@@ -112,7 +112,8 @@ float sum_exp(const float* x, int64_t n, float shift) {
     acc0 = _mm256_add_ps(acc0, exp(_mm256_sub_ps(_mm256_loadu_ps(x + i), s)));
     acc1 = _mm256_add_ps(acc1, exp(_mm256_sub_ps(_mm256_loadu_ps(x + i + 8), s)));
   }
-  for (; i + 8 <= n; i += 8) acc0 = _mm256_add_ps(acc0, exp(_mm256_sub_ps(_mm256_loadu_ps(x + i), s)));
+  for (; i + 8 <= n; i += 8)
+    acc0 = _mm256_add_ps(acc0, exp(_mm256_sub_ps(_mm256_loadu_ps(x + i), s)));
   if (i < n) {
     const __m256i mask = tail_mask(n - i);
     const __m256 e = exp(_mm256_sub_ps(_mm256_maskload_ps(x + i, mask), s));
@@ -122,7 +123,9 @@ float sum_exp(const float* x, int64_t n, float shift) {
 }
 
 void accumulate_exp(float* acc, const float* x, const float* shift, int64_t n) {
-  const auto step = [](__m256 a, __m256 v, __m256 s) { return _mm256_add_ps(a, exp(_mm256_sub_ps(v, s))); };
+  const auto step = [](__m256 a, __m256 v, __m256 s) {
+    return _mm256_add_ps(a, exp(_mm256_sub_ps(v, s)));
+  };
   int64_t i = 0;
   for (; i + 8 <= n; i += 8)
     _mm256_storeu_ps(acc + i, step(_mm256_loadu_ps(acc + i), _mm256_loadu_ps(x + i),
