@@ -56,7 +56,7 @@ std::shared_ptr<const MemoryPattern> MemoryPattern::plan(std::vector<Allocation>
 }
 
 // Arenas of a MiB and more are mapped on huge pages (core/pages.h).
-std::shared_ptr<char> ArenaPool::acquire(size_t bytes) {
+std::shared_ptr<char> ArenaPool::acquire(size_t bytes, size_t most) {
   bytes = std::max<size_t>((bytes + kAlign - 1) / kAlign * kAlign, kAlign);
   std::shared_ptr<void> storage;
   size_t size = bytes;
@@ -67,7 +67,7 @@ std::shared_ptr<char> ArenaPool::acquire(size_t bytes) {
     // The smallest idle buffer that is big enough.
     auto best = idle.end();
     for (auto it = idle.begin(); it != idle.end(); ++it)
-      if (it->first >= bytes && (best == idle.end() || it->first < best->first)) best = it;
+      if (it->first >= bytes && it->first <= most && (best == idle.end() || it->first < best->first)) best = it;
     if (best != idle.end()) {
       size = best->first;
       storage = std::move(best->second);

@@ -39,12 +39,16 @@ struct MemoryPattern {
   static std::shared_ptr<const MemoryPattern> plan(std::vector<Allocation> allocations);
 };
 
-// Arena buffers reused across runs. A buffer returns to the pool when the
-// last tensor using it is gone. Thread-safe.
+// Buffers reused across runs: arenas, and the large heap allocations of a
+// run (graph outputs above all). A buffer returns to the pool when the last
+// tensor using it is gone, even after the pool itself (then it is freed).
+// Thread-safe.
 class ArenaPool {
  public:
   explicit ArenaPool(size_t max_idle = 4) : max_idle_(max_idle) {}
-  std::shared_ptr<char> acquire(size_t bytes);
+  // At least `bytes`, 64-byte aligned: the smallest idle buffer that is big
+  // enough and at most `most` bytes, else a new one.
+  std::shared_ptr<char> acquire(size_t bytes, size_t most = SIZE_MAX);
 
  private:
   struct Shared {

@@ -66,8 +66,9 @@ class RunMemory final : public OutputAllocator {
  public:
   // `limit`: most bytes of tracked allocations and scratch alive at once (0:
   // none), checked before allocating; `what` names the run in its errors.
-  RunMemory(std::shared_ptr<const MemoryPattern> pattern, ArenaPool& pool, size_t num_slots, size_t limit)
-      : pattern_(std::move(pattern)), holder_(num_slots, -1), limit_(limit) {
+  RunMemory(std::shared_ptr<const MemoryPattern> pattern, ArenaPool& pool, ArenaPool& heap_pool, size_t num_slots,
+            size_t limit)
+      : pattern_(std::move(pattern)), heap_pool_(heap_pool), holder_(num_slots, -1), limit_(limit) {
     if (pattern_) {
       if (pattern_->arena_bytes) arena_ = pool.acquire(pattern_->arena_bytes);
       for (const Allocation& a : pattern_->allocations) bytes_.push_back(a.bytes);
@@ -154,8 +155,17 @@ class RunMemory final : public OutputAllocator {
   // A heap allocation, tracked like the arena's (indices past the pattern's)
   // so that in-place reuse and the memory limit see it; recorded when there
   // is no pattern yet.
+  //
+  // Large ones come from heap_pool_: fresh, they would page-fault on every
+  // run (graph outputs, which the caller owns, never live in the arena).
   Tensor heap(DataType dtype, Shape shape, size_t bytes, size_t output) {
-    Tensor t(dtype, std::move(shape));
+    Tensor t;
+    if (bytes >= kPooledBytes) {
+      std::shared_ptr<char> buffer = heap_pool_.acquire(bytes, 2 * bytes);
+      t = Tensor::wrap(dtype, std::move(shape), buffer.get(), buffer);
+    } else {
+      t = Tensor(dtype, std::move(shape));
+    }
     if (bytes == 0) return t;
     const int index = static_cast<int>(bytes_.size());
     if (!pattern_) recorded_.push_back({step_, static_cast<int>(output), bytes, step_, step_});
@@ -212,7 +222,10 @@ class RunMemory final : public OutputAllocator {
   }
   bool pinned(int index) const { return std::find(pinned_.begin(), pinned_.end(), index) != pinned_.end(); }
 
+  static constexpr size_t kPooledBytes = size_t{256} << 10;
+
   std::shared_ptr<const MemoryPattern> pattern_;
+  ArenaPool& heap_pool_;
   std::shared_ptr<char> arena_;
   int step_ = 0;
   std::vector<Allocation> recorded_;
@@ -433,7 +446,7 @@ std::vector<Value> Plan::run(std::vector<Value> inputs, const std::vector<const 
   for (size_t i = 0; i < inputs.size(); ++i) validate_input(i, inputs[i]);
   const std::vector<int64_t> signature = shape_signature(inputs, captured);
   auto pattern = patterns_->find(signature);
-  RunMemory memory(pattern, *arenas_, num_slots_, memory_limit_);
+  RunMemory memory(pattern, *arenas_, *heap_buffers_, num_slots_, memory_limit_);
 
   std::vector<Value> slots(num_slots_);
   std::vector<const Value*> view(num_slots_, nullptr);

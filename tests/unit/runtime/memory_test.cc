@@ -221,3 +221,32 @@ TEST(WeightRelease, ReorderedWeightsServeNewShapesAndNativeFallbacks) {
 }
 
 }  // namespace skiff::runtime
+
+namespace skiff::runtime {
+
+// Large graph outputs come from recycled buffers: the caller's dropped output
+// serves the next run (no fresh pages to fault in), while an output the
+// caller still holds is never handed out again.
+TEST(OutputBuffers, DroppedOutputsAreReusedAndHeldOnesNever) {
+  auto plan = Plan::compile(chain_graph(), kOpsets, native_only());
+  const Tensor x = ramp({256, 512});  // 512 KiB outputs: pooled
+  const void* first_a = nullptr;
+  {
+    const auto out = plan->run({Value(x)});
+    expect_chain_results(x, out);
+    first_a = out[0].tensor.raw();
+  }
+  const auto held = plan->run({Value(x)});  // the first run's buffers are back in the pool
+  expect_chain_results(x, held);
+  const std::vector<const void*> held_at = {held[0].tensor.raw(), held[1].tensor.raw()};
+  EXPECT_TRUE(held_at[0] == first_a || held_at[1] == first_a) << "a dropped output buffer was not reused";
+  for (int run = 0; run < 3; ++run) {
+    const auto out = plan->run({Value(x)});
+    expect_chain_results(x, out);
+    for (const Value& v : out)
+      for (const void* p : held_at) EXPECT_NE(v.tensor.raw(), p) << "an output the caller holds was reused";
+  }
+  expect_chain_results(x, held);  // still intact
+}
+
+}  // namespace skiff::runtime
