@@ -69,6 +69,7 @@ class FastRecurrence {
   // Measured at 1 thread (H=256): fast / lstm_forward is 0.14-0.44 at
   // batch 1, 0.28 at 3, ~1.0 at 8 and 1.7 at 64 and 256.
   static constexpr int64_t kMaxBatch = 4;
+  static constexpr int64_t kMaxGruBatch = 4;  // MEASURING
   // Gates * hidden^2 * batch (multiply-adds per step) from which a single
   // direction's step is split across the threads (rnn_fast.cc).
   static constexpr int64_t kMinSplitWork = 3 * 128 * 128;
