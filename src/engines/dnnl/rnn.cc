@@ -13,8 +13,8 @@
 // run natively.
 //
 // Small batches run natively too, on the fast path of rnn_fast.h, where
-// oneDNN 2.6's primitives are slower (max_native_batch; measured in
-// docs/performance.md, "Recurrent layers").
+// oneDNN 2.6's primitives are slower (onednn_wins; measured in rnn_fast.h
+// and docs/performance.md, "Recurrent layers").
 #include "engines/dnnl/op.h"
 #include "engines/native/rnn_fast.h"
 
@@ -29,11 +29,15 @@ enum class Cell { kLstm, kGru, kLbrGru };
 constexpr int kLstmGate[4] = {0, 2, 3, 1};
 constexpr int kGruGate[3] = {0, 1, 2};
 
-// Batches up to this run on the native fast path instead (rnn_fast.h).
-int64_t max_native_batch(Cell cell) {
-  // LSTM: FastRecurrence::kMaxBatch. GRU: see the measurements in
-  // docs/performance.md.
-  return cell == Cell::kLstm ? rnn::FastRecurrence::kMaxBatch : rnn::FastRecurrence::kMaxGruBatch;
+// False when the native fast path (rnn_fast.h) is faster for this batch:
+// LSTM batches up to FastRecurrence::kMaxBatch, GRUs below its
+// batch · hidden² thresholds (measured there).
+bool onednn_wins(Cell cell, int64_t batch, int64_t hidden) {
+  using rnn::FastRecurrence;
+  if (cell == Cell::kLstm) return batch > FastRecurrence::kMaxBatch;
+  const int64_t min_work =
+      cell == Cell::kGru ? FastRecurrence::kMinOneDnnGruWork : FastRecurrence::kMinOneDnnLbrGruWork;
+  return batch * hidden * hidden >= min_work;
 }
 
 // [D, G*H, K] in ONNX gate order -> [D, G, H, K] in oneDNN's (ldgoi).
@@ -136,7 +140,7 @@ class RecurrentOp final : public DnnlOp {
     const Shape& x = b.input_shape(0);
     if (x.size() != 3 || x[2] != input_size_ || (directions_ == 2) != (direction_ == "bidirectional")) return false;
     const int64_t steps = x[0], batch = x[1], h = hidden_, d = directions_;
-    if (batch <= max_native_batch(cell_) || !full_length(b, steps, batch)) return false;
+    if (!onednn_wins(cell_, batch, h) || !full_length(b, steps, batch)) return false;
     const bool lstm = cell_ == Cell::kLstm;
     const md state(dims{1, d, batch, h}, dt::f32, tag::ldnc);
     for (size_t i = 5; i < (lstm ? 7u : 6u); ++i)

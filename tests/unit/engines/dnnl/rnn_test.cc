@@ -108,8 +108,22 @@ void check(const Layer& c, bool onednn) {
   }
 }
 
-int64_t max_native_batch(const Layer& c) {
-  return c.lstm() ? rnn::FastRecurrence::kMaxBatch : rnn::FastRecurrence::kMaxGruBatch;
+// The smallest batch the oneDNN engine runs on oneDNN at c.hidden
+// (rnn_fast.h's thresholds).
+int64_t onednn_batch(const Layer& c) {
+  if (c.lstm()) return rnn::FastRecurrence::kMaxBatch + 1;
+  const int64_t work = c.linear_before_reset ? rnn::FastRecurrence::kMinOneDnnLbrGruWork
+                                             : rnn::FastRecurrence::kMinOneDnnGruWork;
+  return (work + c.hidden * c.hidden - 1) / (c.hidden * c.hidden);
+}
+
+// Hidden sizes that put the GRU thresholds at small batches (8 and 32).
+Layer gru(int64_t linear_before_reset) {
+  Layer c;
+  c.linear_before_reset = linear_before_reset;
+  c.hidden = linear_before_reset ? 512 : 256;
+  c.seq = 3;
+  return c;
 }
 
 TEST(DnnlRnn, GruDirectionsInitialStateAndBatchesMatchReference) {
@@ -117,25 +131,25 @@ TEST(DnnlRnn, GruDirectionsInitialStateAndBatchesMatchReference) {
     for (const char* direction : {"forward", "reverse", "bidirectional"})
       for (bool initial : {false, true})
         for (bool above : {false, true}) {
-          Layer c;
-          c.linear_before_reset = lbr;
+          Layer c = gru(lbr);
           c.direction = direction;
           c.initial = initial;
-          c.batch = above ? max_native_batch(c) + 3 : std::max<int64_t>(max_native_batch(c), 1);
+          c.batch = onednn_batch(c) - (above ? 0 : 1);
           check(c, above);
         }
 }
 
 TEST(DnnlRnn, LstmDirectionsAndInitialStatesMatchReference) {
   for (const char* direction : {"forward", "reverse", "bidirectional"})
-    for (bool initial : {false, true}) {
-      Layer c;
-      c.op = "LSTM";
-      c.direction = direction;
-      c.initial = initial;
-      c.batch = max_native_batch(c) + 3;
-      check(c, true);
-    }
+    for (bool initial : {false, true})
+      for (bool above : {false, true}) {
+        Layer c;
+        c.op = "LSTM";
+        c.direction = direction;
+        c.initial = initial;
+        c.batch = onednn_batch(c) + (above ? 2 : -1);
+        check(c, above);
+      }
 }
 
 // No bias, and sequence_lens: all full length stays on oneDNN, a shorter
@@ -143,10 +157,10 @@ TEST(DnnlRnn, LstmDirectionsAndInitialStatesMatchReference) {
 TEST(DnnlRnn, NoBiasAndSequenceLensMatchReference) {
   for (const char* op : {"GRU", "LSTM"})
     for (int64_t lbr : {0, 1}) {
-      Layer c;
+      Layer c = gru(lbr);
       c.op = op;
-      c.linear_before_reset = lbr;
-      c.batch = max_native_batch(c) + 2;
+      if (c.lstm()) c.hidden = 20;
+      c.batch = onednn_batch(c) + 1;
       c.bias = false;
       check(c, true);
       c.bias = true;
