@@ -26,6 +26,11 @@ LAYERS = [
     ("GRU", 256, 128, 128, 1, 1, 0),
     ("GRU", 256, 128, 128, 1, 1, 1),
 ]
+# The grid that placed the oneDNN engine's GRU threshold (gru_forward and
+# lbr_gru_forward against the fast path).
+LAYERS += [("GRU", hidden, 128, 64, batch, 1, lbr)
+           for hidden in (128, 256) for batch in (1, 2, 4, 8, 16, 64) for lbr in (0, 1)]
+LAYERS += [("GRU", 256, 128, 32, 256, 1, lbr) for lbr in (0, 1)]
 
 
 def build(op, hidden, inputs, steps, batch, directions, lbr, path):

@@ -14,8 +14,9 @@
 // float initializers and the op uses no clip, peepholes, input_forget or
 // non-default activations, and run every batch size on it (4.5-25x faster
 // than their reference path). The oneDNN engine runs LSTM batches above
-// kMaxBatch on oneDNN's lstm_forward, which wins there, and sends smaller
-// ones here: numbers in docs/performance.md ("Recurrent layers").
+// kMaxBatch on oneDNN's lstm_forward and GRUs from kMinOneDnnGruWork
+// (kMinOneDnnLbrGruWork) on its GRU primitives, which win there, and sends
+// smaller ones here: numbers in docs/performance.md ("Recurrent layers").
 #pragma once
 
 #include <cstdint>
@@ -69,6 +70,16 @@ class FastRecurrence {
   // Measured at 1 thread (H=256): fast / lstm_forward is 0.14-0.44 at
   // batch 1, 0.28 at 3, ~1.0 at 8 and 1.7 at 64 and 256.
   static constexpr int64_t kMaxBatch = 4;
+  // GRU: the oneDNN engine runs batch · hidden² from these on oneDNN's
+  // gru_forward and lbr_gru_forward (rnn_fast.h's fast path runs each
+  // direction of a GRU without linear_before_reset on one thread, oneDNN
+  // splits the batch). Measured (T=64, I=128, fast / oneDNN, 1 and 2
+  // threads): linear_before_reset 0, H=256 batch 4 0.98 and 0.90, 8 1.09
+  // and 1.55, 64 1.24 and 1.77; H=128 batch 16 0.87 and 0.78, 64 1.47 and
+  // 2.05. linear_before_reset 1: H=256 batch 64 0.95 and 0.99, 256 (T=32)
+  // 1.15 and 1.19; H=128 batch 64 1.18 and 1.03. Smaller batches 0.5-1.0.
+  static constexpr int64_t kMinOneDnnGruWork = 8 * 256 * 256;
+  static constexpr int64_t kMinOneDnnLbrGruWork = 128 * 256 * 256;
   // Gates * hidden^2 * batch (multiply-adds per step) from which a single
   // direction's step is split across the threads (rnn_fast.cc).
   static constexpr int64_t kMinSplitWork = 3 * 128 * 128;
