@@ -60,7 +60,8 @@ DataType output_type(const ir::Node& node, size_t output, const std::vector<Data
 
 }  // namespace
 
-ValueTypes::ValueTypes(const ir::Graph& graph) : graph_(graph) {
+ValueTypes::ValueTypes(const ir::Graph& graph, const std::map<std::string, DataType>& outer)
+    : graph_(graph), types_(outer) {
   for (const auto* list : {&graph.inputs, &graph.outputs, &graph.value_info})
     for (const auto& vi : *list)
       if (vi.type.kind == ir::TypeInfo::Kind::kTensor && vi.type.dtype != DataType::kUndefined)

@@ -28,7 +28,9 @@ namespace skiff {
 // types. kUndefined when unknown.
 class ValueTypes {
  public:
-  explicit ValueTypes(const ir::Graph& graph);
+  // `outer`: the dtypes of values the graph reads from enclosing scopes
+  // (a subgraph's captured values), when known.
+  explicit ValueTypes(const ir::Graph& graph, const std::map<std::string, DataType>& outer = {});
   DataType dtype(const std::string& value) const;
   // The graph the types describe (its initializers are the constants).
   const ir::Graph& graph() const { return graph_; }

@@ -123,7 +123,8 @@ ir::Graph without_weight_identities(const ir::Graph& graph) {
 }  // namespace
 
 Partition partition_graph(const ir::Graph& original, const std::map<std::string, int64_t>& opsets,
-                          const std::vector<std::string>& engine_names) {
+                          const std::vector<std::string>& engine_names,
+                          const std::map<std::string, DataType>& outer_types) {
   const ir::Graph graph = without_weight_identities(original);
   std::vector<const Engine*> engines;
   for (const auto& name : engine_names) {
@@ -137,7 +138,7 @@ Partition partition_graph(const ir::Graph& original, const std::map<std::string,
   }
   const size_t n = graph.nodes.size();
   const auto order = graph.topological_order();
-  const ValueTypes types(graph);
+  const ValueTypes types(graph, outer_types);
   std::vector<size_t> position(n);
   for (size_t k = 0; k < order.size(); ++k) position[order[k]] = k;
 

@@ -37,8 +37,11 @@ struct Partition {
 // when its own plan is compiled). `engines` are names from EngineRegistry;
 // throws kInvalidInput naming an unknown one. Identity nodes that only
 // rename a weight are dropped (their outputs become weights too).
+// `outer_types` gives the dtypes of values a subgraph reads from enclosing
+// scopes, so that nodes fed by them can join regions.
 Partition partition_graph(const ir::Graph& graph, const std::map<std::string, int64_t>& opsets,
-                          const std::vector<std::string>& engines);
+                          const std::vector<std::string>& engines,
+                          const std::map<std::string, DataType>& outer_types = {});
 
 // Opset of `node`'s domain ("" and "ai.onnx" are the same), 0 when the model
 // does not import it.

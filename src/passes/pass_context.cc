@@ -92,7 +92,10 @@ bool PassContext::fusion_keeps_engine(const ir::Graph& graph, const ir::Node& or
   for (const auto& name : options_.engines) {
     const Engine* engine = EngineRegistry::global().find(name);
     if (!engine || !engine->forms_regions()) continue;
-    const ValueTypes types(graph);
+    std::map<std::string, DataType> outer;  // in a subgraph: what it reads from enclosing graphs
+    for (const auto& [value, info] : outer_shapes_)
+      if (info.dtype != DataType::kUndefined) outer[value] = info.dtype;
+    const ValueTypes types(graph, outer);
     auto version = [&](const ir::Node& n) { return n.domain == kSkiffDomain ? kSkiffOpset : opset(n.domain); };
     if (!engine->supports(original, version(original), types)) return true;
     return engine->supports(fused, version(fused), types);

@@ -85,6 +85,47 @@ void fix_input_shapes(ir::Graph& graph, const std::map<std::string, Shape>& shap
   }
 }
 
+// A subgraph reads an enclosing graph's initializer by name: copy it (the
+// tensor shares its buffer) into the subgraph's initializers, so that the
+// subgraph's passes fold what depends on it and its kernels see a constant
+// (Silero VAD's LSTM weights are Unsqueezes, inside a nested If, of
+// constants of the If around it; a constant fed through a capture would
+// keep the fast LSTM path and oneDNN weight packing away). Deeper subgraphs
+// get it from this one the same way.
+void sink_constants(const ir::Graph& graph, ir::Graph& sub, const std::string& where, std::vector<std::string>* sunk,
+                    std::vector<PassRecord>* records) {
+  PassRecord record;
+  record.pass = where + "sink_constants";
+  record.nodes_before = record.nodes_after = node_count(sub);
+  for (const auto& name : sub.free_values()) {
+    const Tensor* t = graph.initializer(name);
+    const bool overridable = std::any_of(graph.inputs.begin(), graph.inputs.end(),
+                                         [&](const ir::ValueInfo& vi) { return vi.name == name; });
+    if (!t || overridable) continue;
+    sub.initializers[name] = *t;
+    sunk->push_back(name);
+    record.changes.push_back(str_cat("'", name, "' ", t->str(), " is now a constant of the subgraph"));
+  }
+  if (!record.changes.empty()) records->push_back(std::move(record));
+}
+
+// Initializers of `graph` that were sunk into subgraphs and that nothing in
+// `graph` reads any more.
+void drop_sunk_constants(ir::Graph& graph, const std::vector<std::string>& sunk, const std::string& where,
+                         std::vector<PassRecord>* records) {
+  if (sunk.empty()) return;
+  std::unordered_set<std::string> read;
+  for (const auto& vi : graph.outputs) read.insert(vi.name);
+  for (const auto& node : graph.nodes) read.insert(node.inputs.begin(), node.inputs.end());
+  PassRecord record;
+  record.pass = where + "sink_constants";
+  record.nodes_before = record.nodes_after = node_count(graph);
+  for (const auto& name : sunk)
+    if (!read.count(name) && graph.initializers.erase(name))
+      record.changes.push_back(str_cat("'", name, "' dropped: only subgraphs read it"));
+  if (!record.changes.empty()) records->push_back(std::move(record));
+}
+
 // Runs every group on `graph` until it stops changing, then on the graphs
 // of its If/Loop/Scan nodes (which read outer values the passes treat as
 // unknown inputs). `where` prefixes the records of subgraphs.
@@ -126,6 +167,7 @@ void run_pipeline(ir::Graph& graph, PassContext& ctx, const std::string& where, 
   const std::map<std::string, ShapeInfo> enclosing = ctx.outer_shapes();
   std::map<std::string, ShapeInfo> visible = ctx.shapes(graph);
   visible.insert(enclosing.begin(), enclosing.end());
+  std::vector<std::string> sunk;
   for (auto& node : graph.nodes)
     for (auto& a : node.attributes) {
       const std::string inner = str_cat(where, node.label(), " ", a.name, ": ");
@@ -133,11 +175,13 @@ void run_pipeline(ir::Graph& graph, PassContext& ctx, const std::string& where, 
       if (a.g) subs.push_back(a.g.get());
       for (auto& sub : a.graphs) subs.push_back(sub.get());
       for (ir::Graph* sub : subs) {
+        sink_constants(graph, *sub, inner, &sunk, records);
         ctx.set_outer_shapes(visible);
         run_pipeline(*sub, ctx, inner, records);
       }
     }
   ctx.set_outer_shapes(enclosing);
+  drop_sunk_constants(graph, sunk, where, records);
 }
 
 }  // namespace

@@ -274,7 +274,8 @@ std::vector<int64_t> shape_signature(const std::vector<Value>& inputs,
 std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
                                           const std::map<std::string, int64_t>& opsets,
                                           const PlanOptions& options,
-                                          const std::vector<std::string>& captured) {
+                                          const std::vector<std::string>& captured,
+                                          const std::map<std::string, DataType>& captured_types) {
   std::shared_ptr<Plan> plan(new Plan());
   plan->patterns_ = std::make_unique<PatternCache>(std::max<size_t>(1, options.engine_options.primitive_cache_capacity));
   std::vector<std::string> single_engines;
@@ -285,7 +286,9 @@ std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
     else single_engines.push_back(name);
   }
   if (single_engines.empty()) single_engines.push_back("native");
-  plan->graph_ = regions ? partition_graph(graph, opsets, options.engines).graph : graph;
+  plan->graph_ = regions ? partition_graph(graph, opsets, options.engines, captured_types).graph : graph;
+  // The dtypes the subgraphs of this graph's nodes see for what they capture.
+  const ValueTypes types(graph, captured_types);
   plan->captured_names_ = captured;
   const ir::Graph& g = plan->graph_;
 
@@ -328,9 +331,12 @@ std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
     for (const auto& in : node.inputs) step.inputs.push_back(in.empty() ? -1 : slot(in));
     const auto node_captured = node_captures(node);
     for (const auto& name : node_captured) step.captured.push_back(slot(name));
-    auto compile_subgraph = [&opsets, &options, node_captured](const ir::Graph& sub) {
+    std::map<std::string, DataType> node_captured_types;
+    for (const auto& name : node_captured)
+      if (const DataType t = types.dtype(name); t != DataType::kUndefined) node_captured_types[name] = t;
+    auto compile_subgraph = [&opsets, &options, node_captured, node_captured_types](const ir::Graph& sub) {
       return std::shared_ptr<SubgraphRunner>(
-          new PlanRunner(Plan::compile(sub, opsets, options, node_captured)));
+          new PlanRunner(Plan::compile(sub, opsets, options, node_captured, node_captured_types)));
     };
     if (region_engine) {
       const Region region{*node.attr("body")->g, opsets, node.name};

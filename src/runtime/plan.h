@@ -49,13 +49,16 @@ struct PlanOptions {
 class Plan {
  public:
   // Compiles `graph`. `captured` names the values the graph reads from
-  // enclosing scopes; run() receives them in that order. Throws
+  // enclosing scopes; run() receives them in that order, and
+  // `captured_types` gives their dtypes where known (nodes fed by them can
+  // then join oneDNN regions). Throws
   // kUnsupported naming the node when no kernel exists, kInvalidModel when
   // a kernel rejects its attributes.
   static std::shared_ptr<const Plan> compile(const ir::Graph& graph,
                                              const std::map<std::string, int64_t>& opsets,
                                              const PlanOptions& options,
-                                             const std::vector<std::string>& captured = {});
+                                             const std::vector<std::string>& captured = {},
+                                             const std::map<std::string, DataType>& captured_types = {});
 
   // The graph the plan runs: after partitioning, with region nodes.
   const ir::Graph& graph() const { return graph_; }
