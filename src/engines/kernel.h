@@ -150,6 +150,11 @@ class KernelContext {
     skiff::fail(ErrorCode::kUnsupported, prefix(), str_cat(std::forward<Args>(args)...));
   }
   std::string prefix() const;
+  // "<node> (opset N): input i ('name', float[1,3])" built only when called:
+  // the `what` of a dispatch() on the hot path.
+  auto describe_input(size_t i) const {
+    return [this, i] { return prefix() + input_label(i); };
+  }
   std::string input_label(size_t i) const;  // "input 1 ('W', float[8,3,3,3])"
 
   // Executor use: outputs declared in prepare, allocated before compute.

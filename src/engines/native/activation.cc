@@ -254,7 +254,7 @@ class PReluKernel final : public Kernel {
               return static_cast<compute_t<T>>(v) < 0 ? static_cast<T>(compute_t<T>(a) * v) : v;
           });
         },
-        ctx.prefix() + ctx.input_label(0));
+        ctx.describe_input(0));
   }
 
  private:
@@ -326,7 +326,7 @@ class ClipKernel final : public Kernel {
             return static_cast<T>(r > hi ? hi : r);
           });
         },
-        ctx.prefix() + ctx.input_label(0));
+        ctx.describe_input(0));
   }
 
  private:

@@ -95,7 +95,7 @@ class ArgKernel final : public Kernel {
       using T = typename decltype(tag)::type;
       if (select_last_index_) arg_extreme<kMax, true>(x.data<T>(), out, outer, n, inner);
       else arg_extreme<kMax, false>(x.data<T>(), out, outer, n, inner);
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

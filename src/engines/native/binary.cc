@@ -111,7 +111,7 @@ class BinaryKernel final : public Kernel {
           broadcast_binary(plan, a.data<T>(), b.data<T>(), y.data<Out>(),
                            [this](const T& u, const T& v) -> Out { return op_(u, v); });
         },
-        ctx.prefix() + ctx.input_label(0));
+        ctx.describe_input(0));
   }
 
   // broadcast_binary reads an input of the output's element count at the
@@ -395,9 +395,9 @@ class PowKernel final : public Kernel {
                     plan, base.data<T>(), exponent.data<E>(), y.data<T>(),
                     [](T u, E v) { return pow_value(u, v); }, 8);
               },
-              ctx.prefix() + ctx.input_label(1));
+              ctx.describe_input(1));
         },
-        ctx.prefix() + ctx.input_label(0));
+        ctx.describe_input(0));
   }
 
  private:

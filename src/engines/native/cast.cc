@@ -161,7 +161,7 @@ To parse_value(const KernelContext& ctx, const std::string& text) {
 }
 
 void cast_tensor(const KernelContext& ctx, const Tensor& x, Tensor& y) {
-  const std::string what = ctx.prefix() + ctx.input_label(0);
+  const auto what = ctx.describe_input(0);
   dispatch(
       kAllTypes, x.dtype(),
       [&](auto from_tag) {
@@ -182,7 +182,7 @@ void cast_tensor(const KernelContext& ctx, const Tensor& x, Tensor& y) {
                 map_elements(in, out, x.numel(), [](From v) { return convert<To>(v); });
               }
             },
-            what + " target type");
+            [&] { return what() + " target type"; });
       },
       what);
 }

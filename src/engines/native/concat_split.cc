@@ -59,7 +59,7 @@ class ConcatKernel final : public Kernel {
           }
         }
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

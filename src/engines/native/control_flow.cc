@@ -18,7 +18,7 @@ bool read_condition(const KernelContext& ctx, size_t index, const char* what) {
   dispatch(kNumericTypes, t.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     result = static_cast<float>(t.data<T>()[0]) != 0.0f;
-  }, ctx.prefix() + what);
+  }, [&] { return ctx.prefix() + what; });
   return result;
 }
 

@@ -53,7 +53,7 @@ class CumSumKernel final : public Kernel {
           }
         }
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

@@ -61,7 +61,7 @@ class DetKernel final : public Kernel {
           out[b] = static_cast<T>(lu_determinant(a.data(), n));
         }
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 };
 

@@ -101,7 +101,7 @@ class EinsumKernel final : public Kernel {
     dispatch(kNumericTypes, y.dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
       contract<T>(ctx, r, sizes, y.data<T>());
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

@@ -50,7 +50,7 @@ class GatherKernel final : public Kernel {
                       out + u * inner);
         }
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:
@@ -102,7 +102,7 @@ class GatherElementsKernel final : public Kernel {
             out[row * n + k] = src[base + k * step + idx[k] * axis_stride];
         }
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:
@@ -153,7 +153,7 @@ class GatherNDKernel final : public Kernel {
         for (int64_t t = begin; t < end; ++t)
           std::copy_n(src + offsets[static_cast<size_t>(t)], slice, out + t * slice);
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

@@ -73,7 +73,7 @@ class ConstantOfShapeKernel final : public Kernel {
       manip::parallel_for_elements<T>(y.numel(), 1, [&](int64_t begin, int64_t end) {
         std::fill(out + begin, out + end, value);
       });
-    }, ctx.prefix() + "attribute 'value'");
+    }, [&] { return ctx.prefix() + "attribute 'value'"; });
   }
 
  private:
@@ -108,7 +108,7 @@ class RangeKernel final : public Kernel {
       const auto delta = static_cast<Wide>(ctx.input(2).data<T>()[0]);
       T* out = y.data<T>();
       for (int64_t i = 0; i < y.numel(); ++i) out[i] = static_cast<T>(start + static_cast<Wide>(i) * delta);
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:
@@ -137,7 +137,7 @@ class RangeKernel final : public Kernel {
                    " by ", static_cast<int64_t>(delta), " holds too many elements");
         n = steps > 0 ? static_cast<int64_t>(steps) : 0;
       }
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
     return n;
   }
 };
@@ -170,7 +170,7 @@ class EyeLikeKernel final : public Kernel {
       if (k_ >= cols || k_ <= -rows) return;
       for (int64_t i = std::max<int64_t>(0, -k_); i < rows && i + k_ < cols; ++i)
         out[i * cols + i + k_] = T(1);
-    }, ctx.prefix() + "output");
+    }, [&] { return ctx.prefix() + "output"; });
   }
 
  private:

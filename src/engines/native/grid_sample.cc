@@ -114,8 +114,8 @@ class GridSampleKernel final : public Kernel {
       dispatch(kFloatTypes, ctx.input(1).dtype(), [&](auto gtag) {
         using G = typename decltype(gtag)::type;
         run<T, G>(x, ctx.input(1).data<G>(), y.dim(2) * y.dim(3), y.data<T>());
-      }, ctx.prefix() + ctx.input_label(1));
-    }, ctx.prefix() + ctx.input_label(0));
+      }, ctx.describe_input(1));
+    }, ctx.describe_input(0));
   }
 
  private:

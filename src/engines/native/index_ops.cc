@@ -24,7 +24,7 @@ double read_number(const KernelContext& ctx, size_t i) {
   dispatch(kNumericTypes, t.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     v = static_cast<double>(t.data<T>()[0]);
-  }, ctx.prefix() + ctx.input_label(i));
+  }, ctx.describe_input(i));
   return v;
 }
 
@@ -60,7 +60,7 @@ class OneHotKernel final : public Kernel {
           const int64_t p = picked[static_cast<size_t>(o * inner + i)];
           if (p >= 0) out[(o * depth + p) * inner + i] = values[1];
         }
-    }, ctx.prefix() + ctx.input_label(2));
+    }, ctx.describe_input(2));
   }
 
  private:
@@ -89,7 +89,7 @@ class OneHotKernel final : public Kernel {
         const double p = v < 0 ? std::trunc(v) + static_cast<double>(depth) : std::trunc(v);
         out[i] = p >= 0 && p < static_cast<double>(depth) ? static_cast<int64_t>(p) : -1;
       }
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
     return out;
   }
 
@@ -133,7 +133,7 @@ class NonZeroKernel final : public Kernel {
         for (int64_t d = rank - 1; d >= 0 && ++idx[static_cast<size_t>(d)] == shape[static_cast<size_t>(d)]; --d)
           idx[static_cast<size_t>(d)] = 0;
       }
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 };
 // 13: bfloat16.
@@ -182,7 +182,7 @@ class CompressKernel final : public Kernel {
         for (int64_t j = 0; j < n; ++j)
           std::copy_n(src + (o * dim + kept[static_cast<size_t>(j)]) * inner, inner,
                       out + (o * n + j) * inner);
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:
@@ -229,7 +229,7 @@ class TriluKernel final : public Kernel {
           std::fill(dst + keep_end, dst + cols, T{});
         }
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:
@@ -277,7 +277,7 @@ class ReverseSequenceKernel final : public Kernel {
           std::copy_n(src + block(from, b), inner, out + block(t, b));
         }
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

@@ -21,7 +21,7 @@ std::vector<int64_t> read_indices(const KernelContext& ctx, size_t i, int64_t di
   dispatch(kIndexTypes, t.dtype(), [&](auto tag) {
     using I = typename decltype(tag)::type;
     out = normalized_indices(ctx, i, t.data<I>(), t.numel(), dim);
-  }, ctx.prefix() + ctx.input_label(i));
+  }, ctx.describe_input(i));
   return out;
 }
 
@@ -68,7 +68,7 @@ std::vector<int64_t> nd_slice_offsets(const KernelContext& ctx, int64_t batch_di
       }
       offsets[static_cast<size_t>(t)] = off;
     }
-  }, ctx.prefix() + ctx.input_label(1));
+  }, ctx.describe_input(1));
   return offsets;
 }
 

@@ -23,8 +23,8 @@ struct Bytes16 {
 // Runs f(Tag<U>) where U moves one element of `dtype`: an unsigned integer of
 // the same size for plain data, Bytes16 for complex128, std::string for
 // strings. One instantiation per size keeps the data-movement kernels small.
-template <class F>
-void dispatch_element(DataType dtype, F&& f, const std::string& what) {
+template <class F, class What>
+void dispatch_element(DataType dtype, F&& f, const What& what) {
   if (dtype == DataType::kString) return f(Tag<std::string>{});
   switch (dtype_size(dtype)) {
     case 1: return f(Tag<uint8_t>{});
@@ -34,7 +34,7 @@ void dispatch_element(DataType dtype, F&& f, const std::string& what) {
     case 16: return f(Tag<Bytes16>{});
     default: break;
   }
-  fail(ErrorCode::kUnsupported, what, ": type ", dtype_name(dtype), " is not supported");
+  fail(ErrorCode::kUnsupported, what_text(what), ": type ", dtype_name(dtype), " is not supported");
 }
 
 inline constexpr TypeList<int32_t, int64_t> kIndexTypes{};

@@ -46,7 +46,7 @@ class MatMulKernel final : public Kernel {
     dispatch(kMatMulTypes, a.dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
       run<T>(s, a.data<T>(), ctx.input(1).data<T>(), y.data<T>());
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:
@@ -138,7 +138,7 @@ class GemmKernel final : public Kernel {
         gemm_any<T>(trans_a_, trans_b_, M, N, K, alpha_, A, lda, B, ldb, has_c ? beta_ : 0.0,
                     out, N, true);
       }
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

@@ -55,7 +55,7 @@ class MaxUnpoolKernel final : public Kernel {
       const T* in = x.data<T>();
       // Sequential: duplicate indices keep the last value, deterministically.
       for (int64_t i = 0; i < x.numel(); ++i) out[idx[i]] = in[i];
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:
@@ -135,7 +135,7 @@ class LpNormalizationKernel final : public Kernel {
           }
         }
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

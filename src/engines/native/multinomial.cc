@@ -55,7 +55,7 @@ class MultinomialKernel final : public Kernel {
       using T = typename decltype(tag)::type;
       if (dtype_ == DataType::kInt32) sample(ctx, x.data<T>(), y.data<int32_t>());
       else sample(ctx, x.data<T>(), y.data<int64_t>());
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

@@ -18,7 +18,8 @@ inline constexpr TypeList<float, double, Float16, BFloat16> kNormTypes{};
 
 // Any float tensor's values as doubles (scale, bias, mean, var inputs may
 // have their own type from BatchNormalization 15 on).
-std::vector<double> to_doubles(const Tensor& t, const std::string& what) {
+template <class What>
+std::vector<double> to_doubles(const Tensor& t, const What& what) {
   std::vector<double> out(static_cast<size_t>(t.numel()));
   dispatch(kNormTypes, t.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -123,11 +124,10 @@ class BatchNormKernel final : public Kernel {
     const Tensor& x = ctx.input(0);
     const int64_t groups = param_count(x);
     const int64_t outer = x.dim(0), inner = groups == 0 ? 0 : x.numel() / std::max<int64_t>(1, outer * groups);
-    const std::string p = ctx.prefix();
-    const auto scale = to_doubles(ctx.input(1), p + ctx.input_label(1));
-    const auto bias = to_doubles(ctx.input(2), p + ctx.input_label(2));
-    auto mean = to_doubles(ctx.input(3), p + ctx.input_label(3));
-    auto var = to_doubles(ctx.input(4), p + ctx.input_label(4));
+    const auto scale = to_doubles(ctx.input(1), ctx.describe_input(1));
+    const auto bias = to_doubles(ctx.input(2), ctx.describe_input(2));
+    auto mean = to_doubles(ctx.input(3), ctx.describe_input(3));
+    auto var = to_doubles(ctx.input(4), ctx.describe_input(4));
     if (training_) {
       std::vector<double> batch_mean, batch_var;
       group_stats(x, outer, groups, inner, batch_mean, batch_var);
@@ -185,8 +185,8 @@ class InstanceNormKernel final : public Kernel {
     const Tensor& x = ctx.input(0);
     const int64_t n = x.dim(0), c = x.dim(1), planes = n * c;
     const int64_t inner = planes == 0 ? 0 : x.numel() / planes;
-    const auto scale = to_doubles(ctx.input(1), ctx.prefix() + ctx.input_label(1));
-    const auto bias = to_doubles(ctx.input(2), ctx.prefix() + ctx.input_label(2));
+    const auto scale = to_doubles(ctx.input(1), ctx.describe_input(1));
+    const auto bias = to_doubles(ctx.input(2), ctx.describe_input(2));
     std::vector<double> mean, var;
     group_stats(x, 1, planes, inner, mean, var);  // one group per (n, c) plane
     std::vector<double> a(static_cast<size_t>(planes)), b(static_cast<size_t>(planes));
@@ -210,7 +210,7 @@ SKIFF_KERNEL_TYPES(native, "InstanceNormalization", 1, "floats");
 // element.
 std::vector<double> expand_to(const KernelContext& ctx, size_t input, const Shape& normalized) {
   const Tensor& t = ctx.input(input);
-  const auto v = to_doubles(t, ctx.prefix() + ctx.input_label(input));
+  const auto v = to_doubles(t, ctx.describe_input(input));
   const Shape& s = t.shape();
   if (s.size() > normalized.size())
     ctx.fail(ctx.input_label(input), " has more dims than the normalized shape ",
@@ -289,7 +289,7 @@ class LayerNormKernel final : public Kernel {
           inv_std[r] = is;
         }
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
     if (ctx.output_wanted(1)) from_doubles(mean, ctx.output(1));
     if (ctx.output_wanted(2)) from_doubles(inv_std, ctx.output(2));
   }
@@ -358,7 +358,7 @@ class LrnKernel final : public Kernel {
                                     std::pow(bias_ + alpha_ / size_ * sum[i], beta_));
         }
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:
@@ -406,7 +406,7 @@ class MeanVarianceNormKernel final : public Kernel {
         idx[d] = 0;
       }
     }
-    const auto v = to_doubles(x, ctx.prefix() + ctx.input_label(0));
+    const auto v = to_doubles(x, ctx.describe_input(0));
     std::vector<double> sum(static_cast<size_t>(groups)), sq(static_cast<size_t>(groups));
     const double count = groups == 0 ? 1.0 : static_cast<double>(x.numel() / groups);
     for (size_t i = 0; i < v.size(); ++i) sum[group[i]] += v[i];

@@ -91,7 +91,7 @@ class PadKernel final : public Kernel {
     dispatch(kAllTypes, x.dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
       pad_rows<T>(x, maps, pads, constant_value<T>(ctx), y);
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

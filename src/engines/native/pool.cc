@@ -212,9 +212,9 @@ class PoolKernel final : public Kernel {
       pool<T>(params_, w, planes, x.data<T>(), y.data<T>(), indices);
     };
     if (params_.kind == PoolKind::kMax)
-      dispatch(kMaxPoolTypes, x.dtype(), run, ctx.prefix() + ctx.input_label(0));
+      dispatch(kMaxPoolTypes, x.dtype(), run, ctx.describe_input(0));
     else
-      dispatch(kPoolTypes, x.dtype(), run, ctx.prefix() + ctx.input_label(0));
+      dispatch(kPoolTypes, x.dtype(), run, ctx.describe_input(0));
   }
 
  private:

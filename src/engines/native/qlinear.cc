@@ -44,7 +44,7 @@ std::vector<int32_t> int_param(const KernelContext& ctx, size_t input, int64_t c
   dispatch(TypeList<uint8_t, int8_t, int32_t>{}, ctx.input(input).dtype(), [&](auto tag) {
     using Z = typename decltype(tag)::type;
     std::copy(ctx.input(input).data<Z>(), ctx.input(input).data<Z>() + count, v.begin());
-  }, ctx.prefix() + ctx.input_label(input));
+  }, ctx.describe_input(input));
   return v;
 }
 
@@ -69,7 +69,7 @@ std::vector<int32_t> shifted(const KernelContext& ctx, size_t input,
       for (int64_t i = b; i < e; ++i)
         out[static_cast<size_t>(i)] = static_cast<int32_t>(in[i]) - zero_point[(i / group) % count];
     });
-  }, ctx.prefix() + ctx.input_label(input));
+  }, ctx.describe_input(input));
   return out;
 }
 
@@ -131,7 +131,7 @@ void requantize(const KernelContext& ctx, const std::vector<int32_t>& acc,
             static_cast<float>(acc[static_cast<size_t>(i)]) * multiplier[(i / group) % count],
             zero_point);
     });
-  }, ctx.prefix() + "output type");
+  }, [&] { return ctx.prefix() + "output type"; });
 }
 
 // QLinearMatMul inputs: a, a_scale, a_zero_point, b, b_scale, b_zero_point,

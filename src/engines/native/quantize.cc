@@ -106,7 +106,7 @@ std::vector<int32_t> zero_points(const KernelContext& ctx, size_t input, int64_t
              const Z* data = ctx.input(input).data<Z>();
              for (int64_t i = 0; i < count; ++i) zp[static_cast<size_t>(i)] = data[i];
            },
-           ctx.prefix() + ctx.input_label(input));
+           ctx.describe_input(input));
   return zp;
 }
 
@@ -140,7 +140,7 @@ class QuantizeLinearKernel final : public Kernel {
     dispatch(kScaleTypes, scale_t.dtype(), [&](auto tag) {
       using S = typename decltype(tag)::type;
       std::copy(scale_t.data<S>(), scale_t.data<S>() + scale_t.numel(), scale.begin());
-    }, ctx.prefix() + ctx.input_label(1));
+    }, ctx.describe_input(1));
     dispatch(TypeList<float, Float16, BFloat16, int32_t>{}, x.dtype(), [&](auto xtag) {
       using X = typename decltype(xtag)::type;
       const X* in = x.data<X>();
@@ -150,8 +150,8 @@ class QuantizeLinearKernel final : public Kernel {
         for_each_quant(q, [&](int64_t i, int64_t s) {
           out[i] = quantize_value<Q>(static_cast<float>(in[i]) / scale[s], zp[s]);
         });
-      }, ctx.prefix() + "output type");
-    }, ctx.prefix() + ctx.input_label(0));
+      }, [&] { return ctx.prefix() + "output type"; });
+    }, ctx.describe_input(0));
   }
 
  private:
@@ -189,8 +189,8 @@ class DequantizeLinearKernel final : public Kernel {
           out[i] = static_cast<S>((static_cast<float>(in[i]) - static_cast<float>(zp[s])) *
                                   static_cast<float>(sc[s]));
         });
-      }, ctx.prefix() + ctx.input_label(1));
-    }, ctx.prefix() + ctx.input_label(0));
+      }, ctx.describe_input(1));
+    }, ctx.describe_input(0));
   }
 
  private:

@@ -97,7 +97,7 @@ class RandomKernel final : public Kernel {
         std::normal_distribution<A> d(static_cast<A>(a_), static_cast<A>(b_));
         for (int64_t i = 0; i < y.numel(); ++i) out[i] = static_cast<T>(d(engine));
       }
-    }, ctx.prefix() + "output type");
+    }, [&] { return ctx.prefix() + "output type"; });
   }
 
  private:
@@ -139,8 +139,8 @@ class BernoulliKernel final : public Kernel {
         Y* out = y.data<Y>();
         for (int64_t i = 0; i < y.numel(); ++i)
           out[i] = static_cast<Y>(uniform(engine) < static_cast<double>(p[i]) ? 1.0f : 0.0f);
-      }, ctx.prefix() + "output type");
-    }, ctx.prefix() + ctx.input_label(0));
+      }, [&] { return ctx.prefix() + "output type"; });
+    }, ctx.describe_input(0));
   }
 
  private:

@@ -462,7 +462,7 @@ class ReduceKernel final : public Kernel {
       using T = typename decltype(tag)::type;
       reduce_typed<T>(kind_, x.data<T>(), y.data<T>(), g);
     };
-    const std::string what = ctx.prefix() + ctx.input_label(0);
+    const auto what = ctx.describe_input(0);
     if (kind_ == ReduceKind::kMax || kind_ == ReduceKind::kMin) {
       if (x.dtype() == DataType::kBool) {
         // Opset 20: bool max is "any", min is "all"; reuse uint8 arithmetic.

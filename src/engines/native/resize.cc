@@ -290,7 +290,7 @@ std::vector<double> read_doubles(const KernelContext& ctx, size_t i) {
       if constexpr (std::is_same_v<T, double>) v[k] = t.data<double>()[k];
       else v[k] = static_cast<float>(t.data<T>()[k]);
     }
-  }, ctx.prefix() + ctx.input_label(i));
+  }, ctx.describe_input(i));
   return v;
 }
 
@@ -375,7 +375,7 @@ class ResizeKernel final : public Kernel {
     std::vector<AxisTaps> taps;
     for (int64_t d = 0; d < x.rank(); ++d)
       taps.push_back(make_taps(attrs_, x.dim(d), p.out[d], p.scales[d], p.roi_start[d], p.roi_end[d]));
-    const std::string what = ctx.prefix() + ctx.input_label(0);
+    const auto what = ctx.describe_input(0);
     if (attrs_.mode == Mode::kNearest) {
       dispatch(kAllTypes, x.dtype(), [&](auto tag) {
         using T = typename decltype(tag)::type;

@@ -256,7 +256,7 @@ class RnnKernel final : public Kernel {
       run_recurrence<T>(ctx, attrs_, s, 1, 1, false, [&](const DirectionJob<T, C>& job, C* scratch) {
         rnn_direction(job, scratch, attrs_.activations[static_cast<size_t>(job.direction)], attrs_);
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:
@@ -356,7 +356,7 @@ class GruKernel final : public Kernel {
                              rbh.empty() ? nullptr : rbh.data() + job.direction * s.hidden};
         gru_direction(job, scratch, p);
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:
@@ -480,7 +480,7 @@ class LstmKernel final : public Kernel {
         lstm_direction(job, scratch, peepholes ? peepholes + job.direction * 3 * s.hidden : nullptr,
                        p);
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

@@ -103,7 +103,7 @@ class RoiAlignKernel final : public Kernel {
     dispatch(kRoiTypes, x.dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
       run<T>(ctx, batch, ctx.output(0));
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

@@ -72,7 +72,7 @@ class MaxRoiPoolKernel final : public Kernel {
           }
         }
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

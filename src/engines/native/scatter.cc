@@ -59,9 +59,9 @@ void with_output(const KernelContext& ctx, Tensor& y, Reduction r, F&& apply) {
     apply(out, static_cast<const T*>(updates.raw()));
   };
   if (r == Reduction::kNone)
-    manip::dispatch_element(data.dtype(), run, ctx.prefix() + ctx.input_label(0));
+    manip::dispatch_element(data.dtype(), run, ctx.describe_input(0));
   else
-    dispatch(kNumericTypes, data.dtype(), run, ctx.prefix() + ctx.input_label(0));
+    dispatch(kNumericTypes, data.dtype(), run, ctx.describe_input(0));
 }
 
 void check_types(const KernelContext& ctx) {

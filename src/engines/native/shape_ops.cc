@@ -233,7 +233,7 @@ class DropoutKernel final : public Kernel {
     dispatch(kPodTypes, mask.dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
       std::fill_n(mask.data<T>(), mask.numel(), T(1));
-    }, ctx.prefix() + "mask");
+    }, [&] { return ctx.prefix() + "mask"; });
   }
 
  private:
@@ -250,7 +250,7 @@ class DropoutKernel final : public Kernel {
       dispatch(kFloatTypes, r.dtype(), [&](auto tag) {
         using T = typename decltype(tag)::type;
         ratio = static_cast<double>(r.data<T>()[0]);
-      }, ctx.prefix() + ctx.input_label(1));
+      }, ctx.describe_input(1));
     }
     if (ratio != 0)
       ctx.unsupported("training_mode=true with ratio ", ratio,

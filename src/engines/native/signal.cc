@@ -125,7 +125,7 @@ double scalar_float(const KernelContext& ctx, size_t i) {
   dispatch(kFloatTypes, t.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     v = static_cast<double>(*t.data<T>());
-  }, ctx.prefix() + ctx.input_label(i));
+  }, ctx.describe_input(i));
   return v;
 }
 
@@ -177,7 +177,7 @@ class DftKernel final : public Kernel {
           }
         }
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:
@@ -255,7 +255,7 @@ class StftKernel final : public Kernel {
           }
         }
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:
@@ -334,7 +334,7 @@ class CosineWindowKernel : public Kernel {
             period > 0 ? a0_ - a1_ * std::cos(phase) + a2_ * std::cos(2 * phase) : 1.0;
         out[n] = static_cast<T>(v);
       }
-    }, ctx.prefix() + "output_datatype");
+    }, [&] { return ctx.prefix() + "output_datatype"; });
   }
 
  private:
@@ -395,7 +395,7 @@ class MelWeightMatrixKernel final : public Kernel {
       using T = typename decltype(tag)::type;
       T* out = y.data<T>();
       for (size_t k = 0; k < w.size(); ++k) out[k] = static_cast<T>(w[k]);
-    }, ctx.prefix() + "output_datatype");
+    }, [&] { return ctx.prefix() + "output_datatype"; });
   }
 
  private:

@@ -131,7 +131,7 @@ class SoftmaxKernel final : public Kernel {
           softmax_block<T>(kKind, in + o * n * inner, out + o * n * inner, n, inner, inner,
                            scratch.data(), scratch.data() + inner);
       });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

@@ -148,7 +148,7 @@ class TopKKernel final : public Kernel {
       using T = typename decltype(tag)::type;
       topk_rows<T>(x.data<T>(), values.data<T>(), indices.data<int64_t>(), outer, n, inner, k,
                    largest_);
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

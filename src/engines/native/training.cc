@@ -73,7 +73,7 @@ class OptimizerKernel : public Kernel {
         for (int64_t s = 0; s < states_; ++s)
           out[s] = ctx.output(static_cast<size_t>(s * count_ + k)).template data<T>();
         static_cast<const Derived*>(this)->update(rate, t, x.numel(), in, out);
-      }, ctx.prefix() + ctx.input_label(tensor_input(0, k)));
+      }, ctx.describe_input(tensor_input(0, k)));
     }
   }
 

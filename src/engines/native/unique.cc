@@ -78,7 +78,7 @@ class UniqueKernel final : public Kernel {
       write(1, [&](int64_t* p) { for (int64_t g = 0; g < u; ++g) p[rank[g]] = first[g]; });
       write(2, [&](int64_t* p) { for (int64_t k = 0; k < n; ++k) p[k] = rank[inverse[k]]; });
       write(3, [&](int64_t* p) { for (int64_t g = 0; g < u; ++g) p[rank[g]] = counts[g]; });
-    }, ctx.prefix() + ctx.input_label(0));
+    }, ctx.describe_input(0));
   }
 
  private:

@@ -130,7 +130,7 @@ class VariadicKernel final : public Kernel {
           }
           if constexpr (Op::kMean) divide_by_count(out, y.numel(), n);
         },
-        ctx.prefix() + ctx.input_label(0));
+        ctx.describe_input(0));
   }
 };
 

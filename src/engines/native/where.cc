@@ -56,7 +56,7 @@ class WhereKernel final : public Kernel {
               plan, out.data<T>(), [](bool c, const T& a, const T& b) -> T { return c ? a : b; }, 1,
               condition.data<bool>(), x.data<T>(), y.data<T>());
         },
-        ctx.prefix() + ctx.input_label(1));
+        ctx.describe_input(1));
   }
 };
 

@@ -144,5 +144,69 @@ TEST(PassManager, SubgraphsAreOptimizedToo) {
   expect_close(expected[0], run_model(m, inputs)[0]);
 }
 
+// If(cond) { Conv(x, w * two) } else { x + b }: w is a constant of the outer
+// graph that only the then branch reads; b is read by the outer graph too.
+ir::Model model_with_captured_constants() {
+  ModelBuilder then_body;
+  then_body.weight("two", scalar_tensor(2.0f))
+      .node("Mul", {"w", "two"}, {"w2"})
+      .node("Conv", {"x", "w2"}, {"then_out"})
+      .output("then_out");
+  ModelBuilder else_body;
+  else_body.node("Add", {"x", "b"}, {"else_out"}).output("else_out");
+  ModelBuilder b;
+  b.input("x", {1, 2, 4, 4}).input("cond", {}, DataType::kBool);
+  b.weight("w", random_tensor({2, 2, 1, 1}, 1)).weight("b", random_tensor({1, 2, 1, 1}, 3));
+  ir::Attribute then_branch, else_branch;
+  then_branch.name = "then_branch";
+  then_branch.type = ir::Attribute::Type::kGraph;
+  then_branch.g = std::make_shared<ir::Graph>(then_body.model.graph);
+  else_branch = then_branch;
+  else_branch.name = "else_branch";
+  else_branch.g = std::make_shared<ir::Graph>(else_body.model.graph);
+  b.node("If", {"cond"}, {"y"}, {then_branch, else_branch})
+      .node("Mul", {"y", "b"}, {"z"})
+      .output("z");
+  return b.model;
+}
+
+TEST(PassManager, OuterConstantsFoldInsideSubgraphs) {
+  const ir::Model model = model_with_captured_constants();
+  for (bool take_then : {true, false}) {
+    Tensor cond(DataType::kBool, {});
+    cond.data<bool>()[0] = take_then;
+    const std::vector<Tensor> inputs = {random_tensor({1, 2, 4, 4}, 2), cond};
+    const auto expected = run_model(model, inputs);
+    ir::Model m = model;
+    passes::optimize(m, passes::PassOptions{});
+    const ir::Graph& then_graph = *m.graph.nodes[0].attr("then_branch")->g;
+    // w * two was folded: the branch holds one Conv on a constant of its own.
+    ASSERT_EQ(then_graph.nodes.size(), 1u);
+    EXPECT_EQ(then_graph.nodes[0].op_type, "Conv");
+    EXPECT_NE(then_graph.initializer(then_graph.nodes[0].inputs[1]), nullptr);
+    EXPECT_TRUE(then_graph.free_values() == std::vector<std::string>{"x"});
+    // w now lives only in the branch; b, which the outer Mul reads, stays.
+    EXPECT_EQ(m.graph.initializer("w"), nullptr);
+    EXPECT_NE(m.graph.initializer("b"), nullptr);
+    expect_close(expected[0], run_model(m, inputs)[0]);
+  }
+}
+
+TEST(PassManager, OverridableInitializersAreNotSunk) {
+  // An initializer that is also a graph input is a default the caller may
+  // replace: the branch must keep reading the outer value.
+  ir::Model m = model_with_captured_constants();
+  ir::ValueInfo w_input;
+  w_input.name = "w";
+  w_input.type.kind = ir::TypeInfo::Kind::kTensor;
+  w_input.type.dtype = DataType::kFloat;
+  m.graph.inputs.push_back(w_input);
+  passes::optimize(m, passes::PassOptions{});
+  const ir::Graph& then_graph = *m.graph.nodes[0].attr("then_branch")->g;
+  const auto captured = then_graph.free_values();
+  EXPECT_NE(std::find(captured.begin(), captured.end(), "w"), captured.end());
+  EXPECT_NE(m.graph.initializer("w"), nullptr);
+}
+
 }  // namespace
 }  // namespace skiff::testing
