@@ -51,6 +51,10 @@ Options:
   --fixed-threads     every run uses exactly --threads (without it each
                       run uses 1 or --threads threads, whichever measured
                       faster lately; docs/api.md "Threads")
+  --pause MS          sleep MS milliseconds before each measured run: the
+                      latency of a call that finds the caches cold, as after
+                      an idle spell or a long call on other data (with
+                      --sweep, compare a width after 1024 with --pause 30)
   --idle S            after the runs, measure the CPU time the process uses
                       while it sleeps S seconds (default 1; 0 skips): it
                       should be ~0, no thread spinning once run() returned
@@ -80,6 +84,7 @@ struct Options {
   bool json = false, progress = true;
   bool fixed_threads = false;
   double idle = 1;
+  double pause_ms = 0;
   SweepSpec sweep;
 };
 
@@ -146,6 +151,10 @@ Options parse(const std::vector<std::string>& args) {
       o.sweep.rounds = std::max<int64_t>(1, parse_count(value(), a));
     } else if (a == "--fixed-threads") {
       o.fixed_threads = true;
+    } else if (a == "--pause") {
+      char* end = nullptr;
+      o.pause_ms = std::strtod(value().c_str(), &end);
+      if (*end != '\0' || !(o.pause_ms >= 0)) throw UsageError("--pause wants milliseconds >= 0");
     } else if (a == "--idle") {
       char* end = nullptr;
       o.idle = std::strtod(value().c_str(), &end);
@@ -293,6 +302,7 @@ int cmd_bench(const std::vector<std::string>& args) {
   auto last_draw = start;
   while ((o.runs == 0 || static_cast<int64_t>(latencies.size()) < o.runs) &&
          (o.duration == 0 || elapsed < o.duration)) {
+    if (o.pause_ms > 0) std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(o.pause_ms));
     const auto t0 = clock::now();
     predictor->run(inputs);
     const auto t1 = clock::now();
