@@ -110,6 +110,18 @@ TEST(Export, OptimizedModelRoundTripsThroughOnnx) {
 namespace skiff::testing {
 namespace {
 
+// The then_branch and else_branch attributes of an If node.
+std::vector<ir::Attribute> if_branches(const ir::Graph& then_graph, const ir::Graph& else_graph) {
+  ir::Attribute then_branch, else_branch;
+  then_branch.name = "then_branch";
+  then_branch.type = ir::Attribute::Type::kGraph;
+  then_branch.g = std::make_shared<ir::Graph>(then_graph);
+  else_branch = then_branch;
+  else_branch.name = "else_branch";
+  else_branch.g = std::make_shared<ir::Graph>(else_graph);
+  return {then_branch, else_branch};
+}
+
 TEST(PassManager, SubgraphsAreOptimizedToo) {
   // If(cond) { Relu(Conv(x, w)) via an Identity } else { x }: the branch
   // reads x and w from the outer graph.
@@ -122,14 +134,7 @@ TEST(PassManager, SubgraphsAreOptimizedToo) {
   other.node("Identity", {"x"}, {"else_out"}).output("else_out");
   ModelBuilder b;
   b.input("x", {1, 2, 4, 4}).input("cond", {}, DataType::kBool).weight("w", random_tensor({2, 2, 1, 1}, 1));
-  ir::Attribute then_branch, else_branch;
-  then_branch.name = "then_branch";
-  then_branch.type = ir::Attribute::Type::kGraph;
-  then_branch.g = std::make_shared<ir::Graph>(branch.model.graph);
-  else_branch = then_branch;
-  else_branch.name = "else_branch";
-  else_branch.g = std::make_shared<ir::Graph>(other.model.graph);
-  b.node("If", {"cond"}, {"y"}, {then_branch, else_branch}).output("y");
+  b.node("If", {"cond"}, {"y"}, if_branches(branch.model.graph, other.model.graph)).output("y");
 
   Tensor cond(DataType::kBool, {});
   cond.data<bool>()[0] = true;
@@ -157,14 +162,7 @@ ir::Model model_with_captured_constants() {
   ModelBuilder b;
   b.input("x", {1, 2, 4, 4}).input("cond", {}, DataType::kBool);
   b.weight("w", random_tensor({2, 2, 1, 1}, 1)).weight("b", random_tensor({1, 2, 1, 1}, 3));
-  ir::Attribute then_branch, else_branch;
-  then_branch.name = "then_branch";
-  then_branch.type = ir::Attribute::Type::kGraph;
-  then_branch.g = std::make_shared<ir::Graph>(then_body.model.graph);
-  else_branch = then_branch;
-  else_branch.name = "else_branch";
-  else_branch.g = std::make_shared<ir::Graph>(else_body.model.graph);
-  b.node("If", {"cond"}, {"y"}, {then_branch, else_branch})
+  b.node("If", {"cond"}, {"y"}, if_branches(then_body.model.graph, else_body.model.graph))
       .node("Mul", {"y", "b"}, {"z"})
       .output("z");
   return b.model;
