@@ -432,9 +432,13 @@ void RegionKernel::compute(KernelContext& ctx) const {
   std::vector<dnnl::memory> memories;
   memories.reserve(exec->views.size());
   for (const View& view : exec->views) memories.emplace_back(view.desc, cpu_engine(), pointers[view.buffer]);
-  dnnl::stream stream(cpu_engine());
+  // One stream per thread, made once: a stream is cheap to use but not to
+  // make, and must not be shared between threads.
+  thread_local dnnl::stream stream(cpu_engine());
   const int threads = omp_get_max_threads();
-  std::unordered_map<int, dnnl::memory> args;
+  // Arguments through the C API: primitive::execute would build a hash map
+  // and then a vector of them for every step of every call.
+  std::vector<dnnl_exec_arg_t> args;
   for (const Step& step : exec->steps) {
     if (step.native >= 0) {
       stream.wait();
@@ -466,14 +470,14 @@ void RegionKernel::compute(KernelContext& ctx) const {
       continue;
     }
     args.clear();
-    for (const auto& [arg, view] : step.args) args.emplace(arg, memories[view]);
-    if (step.threads > 0 && step.threads != threads) {
-      omp_set_num_threads(step.threads);
-      step.primitive.execute(stream, args);
-      omp_set_num_threads(threads);
-    } else {
-      step.primitive.execute(stream, args);
-    }
+    for (const auto& [arg, view] : step.args) args.push_back({arg, memories[view].get()});
+    const bool own_threads = step.threads > 0 && step.threads != threads;
+    if (own_threads) omp_set_num_threads(step.threads);
+    const dnnl_status_t status =
+        dnnl_primitive_execute(step.primitive.get(), stream.get(), static_cast<int>(args.size()), args.data());
+    if (own_threads) omp_set_num_threads(threads);
+    if (status != dnnl_success)
+      fail(ErrorCode::kRuntime, name_, ": oneDNN failed to execute a primitive (status ", static_cast<int>(status), ")");
   }
   stream.wait();
 }
