@@ -71,5 +71,18 @@ TEST(Partition, NativeOnlyFormsNoRegionsAndUnknownEngineFails) {
   EXPECT_THROW(partition_graph(g, kOpsets, {"gpu"}), Error);
 }
 
+TEST(Partition, CapturedValuesJoinRegionsWhenTheirTypesAreGiven) {
+  // A subgraph body reads "outer" from its enclosing graph: no declaration
+  // of its own says it is float, so only the types handed down (Plan::compile
+  // passes them) let its nodes join a region.
+  auto g = graph_with({make_node("Relu", {"outer"}, {"a"}), make_node("Sigmoid", {"a"}, {"y"})}, {"y"});
+  g.inputs.clear();
+  EXPECT_TRUE(partition_graph(g, kOpsets, {"dnnl", "native"}).regions.empty());
+  const Partition p = partition_graph(g, kOpsets, {"dnnl", "native"}, {{"outer", DataType::kFloat}});
+  ASSERT_EQ(p.regions.size(), 1u);
+  EXPECT_EQ(p.regions[0].inputs, std::vector<std::string>{"outer"});
+  EXPECT_EQ(p.regions[0].members.size(), 2u);
+}
+
 }  // namespace
 }  // namespace skiff
