@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -95,7 +96,7 @@ int ThreadChooser::pick(uint64_t signature, int threads) {
   // More threads must win clearly: a tie (a model too small to share, whose
   // steps all run on one thread anyway) goes to one thread, which pays no
   // thread hand-over and leaves the other core to other work.
-  const bool many_faster = s.many.mean_us < s.one.mean_us * kManyMargin;
+  const bool many_faster = s.many.median_us() < s.one.median_us() * kManyMargin;
   const bool explore = run % kExplore == 0;
   return many_faster != explore ? threads : 1;
 }
@@ -105,11 +106,20 @@ void ThreadChooser::record(uint64_t signature, int threads_used, double us) {
   auto it = stats_.find(signature);
   if (it == stats_.end()) return;
   Arm& arm = threads_used > 1 ? it->second.many : it->second.one;
-  // Weight 1/4 for the newest run: a few runs follow a change in load, one
-  // outlier does not flip the choice.
-  if (arm.runs == 1) arm.mean_us = us;
-  else if (arm.runs > 1) arm.mean_us += (us - arm.mean_us) / 4;
-  ++arm.runs;
+  // The newest run replaces the oldest: a change in load shows after three
+  // runs of a count (three explorations of the count not chosen), and one or
+  // two outliers move nothing.
+  if (arm.runs++ == 0) return;
+  const int64_t measured = arm.runs - 2;
+  arm.recent_us[measured % kRecent] = us;
+  arm.recorded = static_cast<int>(std::min<int64_t>(measured + 1, kRecent));
+}
+
+double ThreadChooser::Arm::median_us() const {
+  double sorted[kRecent];
+  std::copy(recent_us, recent_us + recorded, sorted);
+  std::sort(sorted, sorted + recorded);
+  return recorded == 0 ? 0 : sorted[recorded / 2];
 }
 
 RunThreads::RunThreads(int threads) : saved_(omp_get_max_threads()), threads_(threads) {

@@ -48,9 +48,15 @@ class ThreadChooser {
   void record(uint64_t signature, int threads_used, double us);
 
  private:
+  // The latencies each count is judged by: the median of its last
+  // kRecent measured runs. A mean let one stalled run (the other core taken
+  // by another process for a moment) flip the choice against a 3% margin.
+  static constexpr int kRecent = 5;
   struct Arm {
-    int64_t runs = 0;
-    double mean_us = 0;  // exponentially weighted, over runs after the first
+    int64_t runs = 0;           // the first is not measured
+    double recent_us[kRecent] = {};
+    int recorded = 0;           // measured runs, capped at kRecent
+    double median_us() const;
   };
   struct Stats {
     Arm one, many;

@@ -97,6 +97,18 @@ TEST(ThreadChooser, FollowsAChangeOfLoad) {
   EXPECT_LE(picks_of_many(chooser, 7, 100, 300, 64), 64 / ThreadChooser::kExplore + 1);
 }
 
+TEST(ThreadChooser, TwoStalledRunsDoNotFlipTheChoice) {
+  // 2 threads 10% faster; then two 2-thread runs stall (the other core was
+  // taken for a moment): the choice stays on 2 threads.
+  ThreadChooser chooser;
+  picks_of_many(chooser, 9, 100, 90, 40);
+  for (int stalled = 0; stalled < 2; ++stalled) {
+    ASSERT_EQ(chooser.pick(9, 2), 2);
+    chooser.record(9, 2, 1000);
+  }
+  EXPECT_GE(picks_of_many(chooser, 9, 100, 90, 15), 14);
+}
+
 TEST(ThreadChooser, ATieGoesToOneThread) {
   ThreadChooser chooser;
   EXPECT_LE(picks_of_many(chooser, 5, 100, 99, 164), 2 + 160 / ThreadChooser::kExplore + 1);
