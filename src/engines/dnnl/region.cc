@@ -35,6 +35,60 @@ struct Arena {
 
 thread_local Arena t_arena;
 
+// The dnnl::memory objects of the Execs this thread ran last. Making one per
+// view on every call costs an allocation, a descriptor copy and, for views
+// whose blocked layout pads the channels, zeroing that padding; a kept one
+// only gets a new data handle when its buffer moved (inputs and outputs may
+// on every call, the arena and the weights rarely). Primitives expect zero
+// padding in what they read; what they write keeps it, but the thread's
+// arena is shared by every region, so when another Exec ran on this thread
+// since, the padded arena views are zeroed again (set_data_handle does it).
+// Keyed by weak_ptr: a kept entry never keeps an Exec and its weights
+// alive, and a freed Exec's reused address cannot match.
+struct KeptViews {
+  std::weak_ptr<const Exec> exec;
+  std::vector<dnnl::memory> memories;
+  std::vector<void*> handles;
+  std::vector<bool> padded;  // an arena view with padding in its layout
+};
+constexpr size_t kKeptExecs = 8;
+thread_local std::vector<KeptViews> t_views(kKeptExecs);
+thread_local size_t t_views_next = 0;
+thread_local const Exec* t_last_exec = nullptr;
+
+bool has_padding(const md& desc) {
+  size_t elements = 1;
+  for (auto d : desc.dims()) elements *= static_cast<size_t>(d);
+  return desc.get_size() != elements * sizeof(float);
+}
+
+const std::vector<dnnl::memory>& views_of(const std::shared_ptr<const Exec>& exec, const std::vector<void*>& pointers) {
+  const bool others_ran = t_last_exec != exec.get();
+  t_last_exec = exec.get();
+  for (KeptViews& kept : t_views)
+    if (kept.exec.lock() == exec) {
+      for (size_t v = 0; v < exec->views.size(); ++v) {
+        void* p = pointers[exec->views[v].buffer];
+        if (kept.handles[v] != p || (others_ran && kept.padded[v])) {
+          kept.memories[v].set_data_handle(p);
+          kept.handles[v] = p;
+        }
+      }
+      return kept.memories;
+    }
+  KeptViews& kept = t_views[t_views_next++ % kKeptExecs];
+  kept.exec = exec;
+  kept.memories.clear();
+  kept.handles.clear();
+  kept.padded.clear();
+  for (const View& view : exec->views) {
+    kept.memories.emplace_back(view.desc, cpu_engine(), pointers[view.buffer]);
+    kept.handles.push_back(pointers[view.buffer]);
+    kept.padded.push_back(exec->buffers[view.buffer].kind == Buffer::Kind::kArena && has_padding(view.desc));
+  }
+  return kept.memories;
+}
+
 // Shapes and the thread count: oneDNN partitions work when a primitive is
 // created, so primitives serve only the thread count they were made for.
 std::string signature_key(const std::vector<const Tensor*>& inputs) {
@@ -429,9 +483,7 @@ void RegionKernel::compute(KernelContext& ctx) const {
   for (size_t b = 0; b < exec->buffers.size(); ++b)
     if (exec->buffers[b].kind == Buffer::Kind::kOutput) pointers[b] = ctx.output(exec->buffers[b].index).raw();
 
-  std::vector<dnnl::memory> memories;
-  memories.reserve(exec->views.size());
-  for (const View& view : exec->views) memories.emplace_back(view.desc, cpu_engine(), pointers[view.buffer]);
+  const std::vector<dnnl::memory>& memories = views_of(exec, pointers);
   // One stream per thread, made once: a stream is cheap to use but not to
   // make, and must not be shared between threads.
   thread_local dnnl::stream stream(cpu_engine());
