@@ -5,6 +5,7 @@
 #include <malloc.h>
 #endif
 
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -35,26 +36,17 @@ struct Arena {
 
 thread_local Arena t_arena;
 
-// The dnnl::memory objects of the Execs this thread ran last. Making one per
-// view on every call costs an allocation, a descriptor copy and, for views
-// whose blocked layout pads the channels, zeroing that padding; a kept one
-// only gets a new data handle when its buffer moved (inputs and outputs may
-// on every call, the arena and the weights rarely). Primitives expect zero
-// padding in what they read; what they write keeps it, but the thread's
-// arena is shared by every region, so when another Exec ran on this thread
-// since, the padded arena views are zeroed again (set_data_handle does it).
-// Keyed by weak_ptr: a kept entry never keeps an Exec and its weights
-// alive, and a freed Exec's reused address cannot match.
-struct KeptViews {
-  std::weak_ptr<const Exec> exec;
-  std::vector<dnnl::memory> memories;
-  std::vector<void*> handles;
-  std::vector<bool> padded;  // an arena view with padding in its layout
-};
-constexpr size_t kKeptExecs = 8;
-thread_local std::vector<KeptViews> t_views(kKeptExecs);
-thread_local size_t t_views_next = 0;
-thread_local const Exec* t_last_exec = nullptr;
+// Each Exec keeps the dnnl::memory objects of its views between calls.
+// Making one per view on every call costs an allocation, a descriptor copy
+// and, for views whose blocked layout pads the channels, zeroing that
+// padding; a kept one only gets a new data handle when its buffer moved
+// (inputs and outputs may on every call, the arena and the weights rarely).
+// Primitives expect zero padding in what they read and keep it in what
+// they write, but the thread's arena is shared by every region: when
+// anything else used it since (another Exec, or this one on another
+// thread), the padded arena views are zeroed again (set_data_handle does).
+std::atomic<uint64_t> g_arena_stamps{0};  // one per use of any thread's arena
+thread_local uint64_t t_arena_stamp = 0;   // this thread's arena's latest use
 
 bool has_padding(const md& desc) {
   size_t elements = 1;
@@ -62,31 +54,42 @@ bool has_padding(const md& desc) {
   return desc.get_size() != elements * sizeof(float);
 }
 
-const std::vector<dnnl::memory>& views_of(const std::shared_ptr<const Exec>& exec, const std::vector<void*>& pointers) {
-  const bool others_ran = t_last_exec != exec.get();
-  t_last_exec = exec.get();
-  for (KeptViews& kept : t_views)
-    if (kept.exec.lock() == exec) {
-      for (size_t v = 0; v < exec->views.size(); ++v) {
-        void* p = pointers[exec->views[v].buffer];
-        if (kept.handles[v] != p || (others_ran && kept.padded[v])) {
-          kept.memories[v].set_data_handle(p);
-          kept.handles[v] = p;
-        }
-      }
-      return kept.memories;
+// Takes one of the Exec's idle sets (or makes one) and points it at this
+// call's buffers. Give it back with return_views.
+std::unique_ptr<KeptViews> take_views(const Exec& exec, const std::vector<void*>& pointers, const void* arena) {
+  std::unique_ptr<KeptViews> kept;
+  {
+    std::lock_guard<std::mutex> lock(exec.kept_mutex);
+    if (!exec.kept.empty()) {
+      kept = std::move(exec.kept.back());
+      exec.kept.pop_back();
     }
-  KeptViews& kept = t_views[t_views_next++ % kKeptExecs];
-  kept.exec = exec;
-  kept.memories.clear();
-  kept.handles.clear();
-  kept.padded.clear();
-  for (const View& view : exec->views) {
-    kept.memories.emplace_back(view.desc, cpu_engine(), pointers[view.buffer]);
-    kept.handles.push_back(pointers[view.buffer]);
-    kept.padded.push_back(exec->buffers[view.buffer].kind == Buffer::Kind::kArena && has_padding(view.desc));
   }
-  return kept.memories;
+  if (!kept) {
+    kept = std::make_unique<KeptViews>();
+    for (const View& view : exec.views) {
+      kept->memories.emplace_back(view.desc, cpu_engine(), pointers[view.buffer]);
+      kept->handles.push_back(pointers[view.buffer]);
+      kept->padded.push_back(exec.buffers[view.buffer].kind == Buffer::Kind::kArena && has_padding(view.desc));
+    }
+  } else {
+    const bool arena_reused = kept->arena != arena || kept->arena_use != t_arena_stamp;
+    for (size_t v = 0; v < exec.views.size(); ++v) {
+      void* p = pointers[exec.views[v].buffer];
+      if (kept->handles[v] != p || (arena_reused && kept->padded[v])) {
+        kept->memories[v].set_data_handle(p);
+        kept->handles[v] = p;
+      }
+    }
+  }
+  return kept;
+}
+
+void return_views(const Exec& exec, std::unique_ptr<KeptViews> kept, const void* arena) {
+  kept->arena = arena;
+  kept->arena_use = t_arena_stamp;
+  std::lock_guard<std::mutex> lock(exec.kept_mutex);
+  exec.kept.push_back(std::move(kept));
 }
 
 // Shapes and the thread count: oneDNN partitions work when a primitive is
@@ -483,7 +486,9 @@ void RegionKernel::compute(KernelContext& ctx) const {
   for (size_t b = 0; b < exec->buffers.size(); ++b)
     if (exec->buffers[b].kind == Buffer::Kind::kOutput) pointers[b] = ctx.output(exec->buffers[b].index).raw();
 
-  const std::vector<dnnl::memory>& memories = views_of(exec, pointers);
+  std::unique_ptr<KeptViews> kept = take_views(*exec, pointers, arena);
+  t_arena_stamp = ++g_arena_stamps;  // from here on, this call owns the arena's contents
+  const std::vector<dnnl::memory>& memories = kept->memories;
   // One stream per thread, made once: a stream is cheap to use but not to
   // make, and must not be shared between threads.
   thread_local dnnl::stream stream(cpu_engine());
@@ -532,6 +537,7 @@ void RegionKernel::compute(KernelContext& ctx) const {
       fail(ErrorCode::kRuntime, name_, ": oneDNN failed to execute a primitive (status ", static_cast<int>(status), ")");
   }
   stream.wait();
+  return_views(*exec, std::move(kept), arena);
 }
 
 }  // namespace skiff::dnnl_engine

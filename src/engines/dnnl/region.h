@@ -70,7 +70,18 @@ struct Step {
   int threads = 0;                        // 1: built and run on one thread (small work)
 };
 
-// Everything one input-shape signature needs; immutable once built.
+// The dnnl::memory objects of one Exec's views, as one thread last used
+// them (see RegionKernel::compute).
+struct KeptViews {
+  std::vector<dnnl::memory> memories;
+  std::vector<void*> handles;
+  std::vector<bool> padded;         // an arena view with padding in its layout
+  const void* arena = nullptr;      // the thread arena they last pointed into...
+  uint64_t arena_use = 0;           // ...and that arena's use count then
+};
+
+// Everything one input-shape signature needs; immutable once built (but
+// for the pool of kept memory objects, which threads take and give back).
 struct Exec {
   std::vector<Buffer> buffers;
   std::vector<View> views;
@@ -79,6 +90,8 @@ struct Exec {
   std::vector<Shape> output_shapes;
   size_t arena_bytes = 0;
   int fused_chains = 0, native_nodes = 0;  // for debug logs and tests
+  mutable std::mutex kept_mutex;
+  mutable std::vector<std::unique_ptr<KeptViews>> kept;  // idle sets, at most one per thread that ran it at once
 };
 
 class RegionKernel final : public Kernel {
