@@ -51,10 +51,11 @@ Options:
   --fixed-threads     every run uses exactly --threads (without it each
                       run uses 1 or --threads threads, whichever measured
                       faster lately; docs/api.md "Threads")
-  --pause MS          sleep MS milliseconds before each measured run: the
-                      latency of a call that finds the caches cold, as after
-                      an idle spell or a long call on other data (with
-                      --sweep, compare a width after 1024 with --pause 30)
+  --pause MS          sleep MS milliseconds before each measured fixed-shape
+                      run (the pauses count toward --duration): the latency
+                      of a call that finds the caches cold, as after an idle
+                      spell or a long call on other data (compare a small
+                      --sweep width after a large one with --pause 30)
   --idle S            after the runs, measure the CPU time the process uses
                       while it sleeps S seconds (default 1; 0 skips): it
                       should be ~0, no thread spinning once run() returned
@@ -110,6 +111,15 @@ int64_t parse_count(const std::string& text, const std::string& what) {
   return v;
 }
 
+// A number >= 0 (> 0 when `positive`), else a UsageError naming `what`.
+double parse_number(const std::string& text, const std::string& what, bool positive) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(positive ? v > 0 : v >= 0))
+    throw UsageError(str_cat(what, positive ? " > 0" : " >= 0", ", got '", text, "'"));
+  return v;
+}
+
 Options parse(const std::vector<std::string>& args) {
   Options o;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -118,11 +128,8 @@ Options parse(const std::vector<std::string>& args) {
       if (i + 1 >= args.size()) throw UsageError(a + " needs a value");
       return args[++i];
     };
-    if (a == "--duration") {
-      char* end = nullptr;
-      o.duration = std::strtod(value().c_str(), &end);
-      if (*end != '\0' || !(o.duration > 0)) throw UsageError("--duration wants seconds > 0");
-    } else if (a == "--runs") o.runs = parse_count(value(), a);
+    if (a == "--duration") o.duration = parse_number(value(), "--duration wants seconds", true);
+    else if (a == "--runs") o.runs = parse_count(value(), a);
     else if (a == "--warmup") o.warmup = parse_count(value(), a);
     else if (a == "--threads") o.threads = static_cast<int>(parse_count(value(), a));
     else if (a == "--batch") o.batch = parse_count(value(), a);
@@ -152,13 +159,9 @@ Options parse(const std::vector<std::string>& args) {
     } else if (a == "--fixed-threads") {
       o.fixed_threads = true;
     } else if (a == "--pause") {
-      char* end = nullptr;
-      o.pause_ms = std::strtod(value().c_str(), &end);
-      if (*end != '\0' || !(o.pause_ms >= 0)) throw UsageError("--pause wants milliseconds >= 0");
+      o.pause_ms = parse_number(value(), "--pause wants milliseconds", false);
     } else if (a == "--idle") {
-      char* end = nullptr;
-      o.idle = std::strtod(value().c_str(), &end);
-      if (*end != '\0' || !(o.idle >= 0)) throw UsageError("--idle wants seconds >= 0");
+      o.idle = parse_number(value(), "--idle wants seconds", false);
     }
     else if (a == "--shape") {
       const std::string& spec = value();

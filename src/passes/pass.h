@@ -107,10 +107,7 @@ class PassContext {
   void invalidate_shapes() { shapes_valid_ = false; }
   // While a subgraph is optimized: what is known about the enclosing
   // graphs' values it reads (seeds its shape inference).
-  void set_outer_shapes(std::map<std::string, ShapeInfo> outer) {
-    outer_shapes_ = std::move(outer);
-    shapes_valid_ = false;
-  }
+  void set_outer_shapes(std::map<std::string, ShapeInfo> outer);
   const std::map<std::string, ShapeInfo>& outer_shapes() const { return outer_shapes_; }
 
   // Records one rewrite of the running pass.
@@ -124,6 +121,7 @@ class PassContext {
   std::map<std::string, int64_t>& opsets_;
   PassOptions options_;
   std::map<std::string, ShapeInfo> shapes_, outer_shapes_;
+  std::map<std::string, DataType> outer_types_;  // the known dtypes of outer_shapes_
   bool shapes_valid_ = false;
   std::vector<std::string> notes_;
   int64_t name_counter_ = 0;

@@ -92,15 +92,20 @@ bool PassContext::fusion_keeps_engine(const ir::Graph& graph, const ir::Node& or
   for (const auto& name : options_.engines) {
     const Engine* engine = EngineRegistry::global().find(name);
     if (!engine || !engine->forms_regions()) continue;
-    std::map<std::string, DataType> outer;  // in a subgraph: what it reads from enclosing graphs
-    for (const auto& [value, info] : outer_shapes_)
-      if (info.dtype != DataType::kUndefined) outer[value] = info.dtype;
-    const ValueTypes types(graph, outer);
+    const ValueTypes types(graph, outer_types_);  // in a subgraph, outer values count too
     auto version = [&](const ir::Node& n) { return n.domain == kSkiffDomain ? kSkiffOpset : opset(n.domain); };
     if (!engine->supports(original, version(original), types)) return true;
     return engine->supports(fused, version(fused), types);
   }
   return true;
+}
+
+void PassContext::set_outer_shapes(std::map<std::string, ShapeInfo> outer) {
+  outer_shapes_ = std::move(outer);
+  outer_types_.clear();
+  for (const auto& [value, info] : outer_shapes_)
+    if (info.dtype != DataType::kUndefined) outer_types_[value] = info.dtype;
+  shapes_valid_ = false;
 }
 
 const std::map<std::string, ShapeInfo>& PassContext::shapes(const ir::Graph& graph) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -287,8 +288,9 @@ std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
   }
   if (single_engines.empty()) single_engines.push_back("native");
   plan->graph_ = regions ? partition_graph(graph, opsets, options.engines, captured_types).graph : graph;
-  // The dtypes the subgraphs of this graph's nodes see for what they capture.
-  const ValueTypes types(graph, captured_types);
+  // The dtypes the subgraphs of this graph's nodes see for what they
+  // capture (worked out once, and only when a node has subgraphs).
+  std::optional<ValueTypes> types;
   plan->captured_names_ = captured;
   const ir::Graph& g = plan->graph_;
 
@@ -332,8 +334,9 @@ std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
     const auto node_captured = node_captures(node);
     for (const auto& name : node_captured) step.captured.push_back(slot(name));
     std::map<std::string, DataType> node_captured_types;
+    if (!node_captured.empty() && !types) types.emplace(graph, captured_types);
     for (const auto& name : node_captured)
-      if (const DataType t = types.dtype(name); t != DataType::kUndefined) node_captured_types[name] = t;
+      if (const DataType t = types->dtype(name); t != DataType::kUndefined) node_captured_types[name] = t;
     auto compile_subgraph = [&opsets, &options, node_captured, node_captured_types](const ir::Graph& sub) {
       return std::shared_ptr<SubgraphRunner>(
           new PlanRunner(Plan::compile(sub, opsets, options, node_captured, node_captured_types)));
