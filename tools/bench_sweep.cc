@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include <sys/resource.h>
+
 #include "bench.h"
 #include "cli.h"
 
@@ -17,7 +19,16 @@ struct SizeResult {
   int64_t size = 0;
   double first_ms = 0;                      // the first call: builds primitives
   std::vector<double> changed_ms, fixed_ms;  // after another size / after the same size
+  std::vector<double> changed_faults, fixed_faults;  // minor page faults during the call
 };
+
+// Minor page faults of the process so far: a call that maps fresh memory
+// pays for zeroing it, which a sweep would otherwise hide inside its latency.
+int64_t minor_faults() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_minflt;
+}
 
 double min_of(const std::vector<double>& values) { return *std::min_element(values.begin(), values.end()); }
 
@@ -67,22 +78,29 @@ std::string run_sweep(const Predictor& predictor, NamedTensors inputs, const Swe
     sizes[k].size = shape[spec.axis];
     tensors.push_back(random_tensor(inputs[index].second.dtype(), shape, rng));
   }
+  double faults = 0;  // of the latest timed() call
   auto timed = [&](const Tensor& t) {
     inputs[index].second = t;
+    const int64_t f0 = minor_faults();
     const auto t0 = clock::now();
     predictor.run(inputs);
-    return std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+    const double ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+    faults = static_cast<double>(minor_faults() - f0);
+    return ms;
   };
   int64_t rss_after_first = 0;
   for (int64_t round = 0; round <= spec.rounds; ++round) {
     for (size_t k = 0; k < tensors.size(); ++k) {
       const double changed = timed(tensors[k]);
+      const double changed_faults = faults;
       const double fixed = timed(tensors[k]);
       if (round == 0) {
         sizes[k].first_ms = changed;
       } else {
         sizes[k].changed_ms.push_back(changed);
         sizes[k].fixed_ms.push_back(fixed);
+        sizes[k].changed_faults.push_back(changed_faults);
+        sizes[k].fixed_faults.push_back(faults);
       }
     }
     if (round == 0) rss_after_first = status_bytes("VmRSS:");
@@ -100,12 +118,13 @@ std::string run_sweep(const Predictor& predictor, NamedTensors inputs, const Swe
   const double mib = 1 << 20;
   if (!json) {
     std::printf("\nsweep of %s axis %lld, %lld sizes x %lld rounds (primitive cache %zu signatures per region):\n"
-                "%8s %10s %10s %10s %7s\n", spec.input.c_str(), static_cast<long long>(spec.axis),
+                "%8s %10s %10s %10s %7s %13s %13s\n", spec.input.c_str(), static_cast<long long>(spec.axis),
                 static_cast<long long>(spec.count), static_cast<long long>(spec.rounds), cache_capacity, "size",
-                "first ms", "sweep ms", "fixed ms", "ratio");
+                "first ms", "sweep ms", "fixed ms", "ratio", "sweep faults", "fixed faults");
     for (size_t k = 0; k < sizes.size(); ++k)
-      std::printf("%8lld %10.3f %10.3f %10.3f %7.3f\n", static_cast<long long>(sizes[k].size), sizes[k].first_ms,
-                  median_of(sizes[k].changed_ms), median_of(sizes[k].fixed_ms), ratios[k]);
+      std::printf("%8lld %10.3f %10.3f %10.3f %7.3f %13.0f %13.0f\n", static_cast<long long>(sizes[k].size),
+                  sizes[k].first_ms, median_of(sizes[k].changed_ms), median_of(sizes[k].fixed_ms), ratios[k],
+                  median_of(sizes[k].changed_faults), median_of(sizes[k].fixed_faults));
     std::printf("sweep / fixed latency, ratio of medians: median %.3f, worst %.3f; %lld of %lld sizes over 1.10\n"
                 "sweep / fixed latency, ratio of minima:  median %.3f, worst %.3f; %lld of %lld sizes over 1.10\n"
                 "resident memory: %.1f MiB after the first round, %.1f MiB after round %lld\n",
@@ -124,6 +143,8 @@ std::string run_sweep(const Predictor& predictor, NamedTensors inputs, const Swe
                  ", \"fixed_ms\": ", json_array(sizes, [](const SizeResult& s) { return median_of(s.fixed_ms); }),
                  ", \"sweep_min_ms\": ", json_array(sizes, [](const SizeResult& s) { return min_of(s.changed_ms); }),
                  ", \"fixed_min_ms\": ", json_array(sizes, [](const SizeResult& s) { return min_of(s.fixed_ms); }),
+                 ", \"sweep_faults\": ", json_array(sizes, [](const SizeResult& s) { return median_of(s.changed_faults); }),
+                 ", \"fixed_faults\": ", json_array(sizes, [](const SizeResult& s) { return median_of(s.fixed_faults); }),
                  ", \"median_ratio\": ", median_of(ratios), ", \"worst_ratio\": ", by_median.worst,
                  ", \"sizes_over_1_10\": ", by_median.over, ", \"median_min_ratio\": ", median_of(by_min.ratios),
                  ", \"worst_min_ratio\": ", by_min.worst, ", \"sizes_over_1_10_min\": ", by_min.over,

@@ -66,8 +66,10 @@ Options:
                       follows another size, the second the same size (the
                       fixed-shape latency). Round 0 builds primitives; reports
                       per size the first call, the medians of the other rounds
-                      and their ratio, and resident memory after round 0 and
-                      after the last round (bounded by --cache)
+                      and their ratio, the median page faults of each kind of
+                      call (fresh memory being zeroed: should be 0), and
+                      resident memory after round 0 and after the last round
+                      (bounded by --cache)
   --sweep-rounds N    rounds after round 0 (default 5)
 )";
 

@@ -55,11 +55,20 @@ std::shared_ptr<const MemoryPattern> MemoryPattern::plan(std::vector<Allocation>
   return pattern;
 }
 
-// Arenas of a MiB and more are mapped on huge pages (core/pages.h).
+size_t ArenaPool::capacity_for(size_t bytes) {
+  bytes = std::max<size_t>((bytes + kAlign - 1) / kAlign * kAlign, kAlign);
+  // Size classes 2^k and 1.5 * 2^k: at most half again what was asked, and
+  // every request finds a class within [bytes, 2 * bytes].
+  size_t power = kAlign;
+  while (power < bytes) power <<= 1;
+  const size_t three_quarters = power / 4 * 3;
+  return three_quarters >= bytes && three_quarters % kAlign == 0 ? three_quarters : power;
+}
+
 std::shared_ptr<char> ArenaPool::acquire(size_t bytes, size_t most) {
   bytes = std::max<size_t>((bytes + kAlign - 1) / kAlign * kAlign, kAlign);
   std::shared_ptr<void> storage;
-  size_t size = bytes;
+  size_t size = 0;
   {
     std::lock_guard<std::mutex> lock(shared_->mutex);
     shared_->max_idle = max_idle_;
@@ -74,19 +83,34 @@ std::shared_ptr<char> ArenaPool::acquire(size_t bytes, size_t most) {
       idle.erase(best);
     }
   }
-  if (!storage && bytes >= kMappedArena) {
-    storage = allocate_mapped(bytes);
-  } else if (!storage) {
-    void* p = std::aligned_alloc(kAlign, bytes);
-    if (!p) throw std::bad_alloc();
-    storage = std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+  if (!storage) {
+    // A new buffer gets its size class, so that a slightly larger request
+    // later (the next width of a dynamic-shape stream) reuses it instead of
+    // mapping fresh pages.
+    size = std::min(capacity_for(bytes), std::max(most, bytes));
+    // Buffers of a MiB and more are mapped on huge pages (core/pages.h).
+    if (size >= kMappedArena) {
+      storage = allocate_mapped(size);
+    } else {
+      void* p = std::aligned_alloc(kAlign, size);
+      if (!p) throw std::bad_alloc();
+      storage = std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+    }
   }
   char* buffer = static_cast<char*>(storage.get());
   std::weak_ptr<Shared> pool = shared_;
   return std::shared_ptr<char>(buffer, [pool, size, storage = std::move(storage)](char*) mutable {
+    std::shared_ptr<void> evicted;  // freed after the lock is released
     if (auto shared = pool.lock()) {
       std::lock_guard<std::mutex> lock(shared->mutex);
-      if (shared->idle.size() < shared->max_idle) shared->idle.emplace_back(size, std::move(storage));
+      if (shared->max_idle == 0) return;
+      // The least recently returned buffer makes room: the sizes a stream
+      // uses now are the ones it will ask for next.
+      if (shared->idle.size() >= shared->max_idle) {
+        evicted = std::move(shared->idle.front().second);
+        shared->idle.erase(shared->idle.begin());
+      }
+      shared->idle.emplace_back(size, std::move(storage));
     }
   });
 }

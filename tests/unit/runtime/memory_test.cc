@@ -250,3 +250,54 @@ TEST(OutputBuffers, DroppedOutputsAreReusedAndHeldOnesNever) {
 }
 
 }  // namespace skiff::runtime
+
+namespace skiff::runtime {
+
+// A new buffer gets a size class, so the next, slightly larger request of a
+// dynamic-shape stream (the next OCR width) reuses it instead of faulting in
+// fresh pages; a class is at most half again the request.
+TEST(ArenaPool, NewBuffersGetASizeClassThatServesSlightlyLargerRequests) {
+  for (size_t bytes : {size_t{1}, size_t{100}, size_t{1} << 20, (size_t{1} << 20) + 1, size_t{3} << 19,
+                       size_t{5000000}}) {
+    const size_t c = ArenaPool::capacity_for(bytes);
+    EXPECT_GE(c, bytes);
+    EXPECT_EQ(c % 64, 0u);
+    EXPECT_LE(c, std::max<size_t>(64, bytes + bytes / 2 + 64)) << bytes;
+  }
+  ArenaPool pool;
+  const size_t mib = size_t{1} << 20;
+  const void* first = nullptr;
+  {
+    const auto a = pool.acquire(mib + 4096, 2 * (mib + 4096));
+    a.get()[mib] = 42;  // fresh pages read 0: a marker tells reuse from a new mapping at the same address
+    first = a.get();
+  }
+  const auto b = pool.acquire(mib + 300000, 2 * (mib + 300000));
+  EXPECT_EQ(b.get(), first) << "a 1.29 MB request did not reuse the 1.5 MiB class buffer of a 1.0 MB one";
+  EXPECT_EQ(b.get()[mib], 42);
+}
+
+// A full pool frees its least recently returned buffer, not the one coming
+// back: a stream that moved on to larger sizes keeps reusing them.
+TEST(ArenaPool, AFullPoolKeepsTheMostRecentlyReturnedBuffers) {
+  ArenaPool pool(2);
+  const size_t mib = size_t{1} << 20;
+  auto small = pool.acquire(mib);
+  auto medium = pool.acquire(4 * mib);
+  auto large = pool.acquire(16 * mib);
+  const void* medium_at = medium.get();
+  const void* large_at = large.get();
+  medium.get()[0] = 7;  // markers: fresh pages read 0
+  large.get()[0] = 9;
+  small.reset();
+  medium.reset();
+  large.reset();  // the pool is full: `small` goes
+  const auto again_large = pool.acquire(16 * mib);
+  EXPECT_EQ(again_large.get(), large_at);
+  EXPECT_EQ(again_large.get()[0], 9);
+  const auto again_medium = pool.acquire(3 * mib, 6 * mib);
+  EXPECT_EQ(again_medium.get(), medium_at);
+  EXPECT_EQ(again_medium.get()[0], 7);
+}
+
+}  // namespace skiff::runtime
