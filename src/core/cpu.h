@@ -8,7 +8,8 @@
 // choice: SKIFF_ISA=scalar forces the portable kernels (tests run the whole
 // unit suite that way too), SKIFF_ISA=avx2 asks for AVX2 (ignored, with a
 // warning on stderr, when the CPU lacks it). An unknown value is reported on
-// stderr and ignored. See docs/kernels.md.
+// stderr and ignored. Any value also turns off the oneDNN regions' own
+// AVX-512 swish (engines/dnnl/swish.h). See docs/kernels.md.
 #pragma once
 
 namespace skiff {

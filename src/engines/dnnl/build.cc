@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "engines/dnnl/region.h"
+#include "engines/dnnl/swish.h"
 
 namespace skiff::dnnl_engine {
 
@@ -211,6 +212,9 @@ class Builder final : public OpBuilder {
   int64_t tile_ = 1;         // copies of the channels the primitive writes (tile_post_op_channels)
   mutable size_t chain_rank_ = 0;  // rank of the fused primitive's output (from post_ops_fit)
   std::vector<std::pair<int, Arg>> post_op_args_;  // binary post-op operands for the next add()
+  // attr() left out a trailing swish post-op: the next add() follows its
+  // primitive with an own_swish step on the primitive's destination.
+  bool own_swish_ = false;
 };
 
 Arg Builder::input(size_t i, const md& desc) {
@@ -333,10 +337,26 @@ Arg Builder::output(size_t i, const Shape& shape, const md& desc) {
 dnnl::primitive_attr Builder::attr(bool with_post_ops, const EltwiseChain& own) {
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  own_swish_ = false;
   if (!with_post_ops) return attr;
+  // The last eltwise post-op, when nothing (sum, binary) comes after it.
+  const Eltwise* last = nullptr;
+  static const std::vector<ChainItem> kNoChain;
+  const std::vector<ChainItem>& chain = chain_active_ ? r_.chain(node_) : kNoChain;
+  if (!chain.empty()) {
+    if (chain.back().kind == ChainItem::Kind::kEltwise && !chain.back().eltwise.empty())
+      last = &chain.back().eltwise.back();
+  } else if (!own.empty()) {
+    last = &own.back();
+  }
+  own_swish_ = last && last->algorithm == dnnl::algorithm::eltwise_swish && last->alpha == 1.f &&
+               own_swish_available();
   dnnl::post_ops ops;
+  auto append = [&](const Eltwise& e) {
+    if (!(own_swish_ && &e == last)) ops.append_eltwise(1.f, e.algorithm, e.alpha, e.beta);
+  };
   if (!own_sum_.empty()) ops.append_sum(1.f);
-  for (const Eltwise& e : own) ops.append_eltwise(1.f, e.algorithm, e.alpha, e.beta);
+  for (const Eltwise& e : own) append(e);
   if (!chain_active_) {
     attr.set_post_ops(ops);
     return attr;
@@ -345,7 +365,7 @@ dnnl::primitive_attr Builder::attr(bool with_post_ops, const EltwiseChain& own) 
   for (const ChainItem& item : r_.chain(node_)) {
     switch (item.kind) {
       case ChainItem::Kind::kEltwise:
-        for (const Eltwise& e : item.eltwise) ops.append_eltwise(1.f, e.algorithm, e.alpha, e.beta);
+        for (const Eltwise& e : item.eltwise) append(e);
         break;
       case ChainItem::Kind::kSum:
         ops.append_sum(1.f);
@@ -391,7 +411,18 @@ void Builder::add(const dnnl::primitive& primitive, const dnnl::primitive_desc_b
                   std::vector<std::pair<int, Arg>> args) {
   args.insert(args.end(), post_op_args_.begin(), post_op_args_.end());
   post_op_args_.clear();
+  Arg dst = -1;
+  for (const auto& [arg, view] : args)
+    if (arg == DNNL_ARG_DST) dst = view;
   add_step(primitive, pd, std::move(args));
+  if (own_swish_) {
+    own_swish_ = false;
+    SKIFF_ASSERT(dst >= 0 && exec_->views[dst].desc.data_type() == dnnl::memory::data_type::f32);
+    Step step;
+    step.args = {{DNNL_ARG_DST, dst}};
+    step.own_swish = true;
+    exec_->steps.push_back(std::move(step));
+  }
 }
 
 void Builder::add_step(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,
@@ -526,6 +557,7 @@ bool Builder::build_node(size_t index, bool fused) {
   auto attempt = [&] {
     node_ = index;
     node_work_ns_ = 0;
+    own_swish_ = false;
     own_sum_.clear();
     tile_ = 1;
     chain_active_ = fused;

@@ -11,6 +11,8 @@
 #include <cstring>
 
 #include "core/pages.h"
+#include "engines/dnnl/swish.h"
+#include "engines/native/elementwise.h"
 #include "engines/partition.h"
 
 namespace skiff::dnnl_engine {
@@ -524,6 +526,14 @@ void RegionKernel::compute(KernelContext& ctx) const {
         SKIFF_ASSERT(t.dtype() == DataType::kFloat && t.nbytes() == memories[call.outputs[o]].get_desc().get_size());
         std::memcpy(memories[call.outputs[o]].get_data_handle(), t.raw(), t.nbytes());
       }
+      continue;
+    }
+    if (step.own_swish) {
+      const dnnl::memory& m = memories[step.args[0].second];
+      float* data = static_cast<float*>(m.get_data_handle());
+      // ~0.22 ns an element: 250 ns a block of kVecBlock.
+      vec_parallel_for(static_cast<int64_t>(m.get_desc().get_size() / sizeof(float)), 250,
+                       [&](int64_t begin, int64_t end) { swish_avx512(data + begin, end - begin); });
       continue;
     }
     args.clear();

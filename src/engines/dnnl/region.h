@@ -68,6 +68,9 @@ struct Step {
   std::vector<std::pair<int, int>> args;  // DNNL_ARG_* -> view
   int native = -1;                        // index in Exec::natives, or -1
   int threads = 0;                        // 1: built and run on one thread (small work)
+  // Swish of skiff's own (swish.h) in place on the step's one view, padding
+  // included (swish keeps 0 at 0); `primitive` is then empty.
+  bool own_swish = false;
 };
 
 // The dnnl::memory objects of one Exec's views, as one thread last used

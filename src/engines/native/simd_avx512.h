@@ -1,0 +1,45 @@
+// AVX-512F building blocks for the files that run AVX-512 code after a
+// cpuid check (rnn_fast_avx512.cc, engines/dnnl/swish_avx512.cc). Like
+// simd_avx2.h, everything here is `static inline` and compiled for
+// AVX-512F through the target pragma below, so no AVX-512 code can reach a
+// portable caller; include it from no other file.
+#pragma once
+
+#include <immintrin.h>
+
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+// GCC 12's avx512fintrin.h seeds results with _mm512_undefined_ps() and
+// then warns that they are uninitialized (GCC bug 105593).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+namespace skiff::avx512 {
+
+static inline __m512 splat(float v) { return _mm512_set1_ps(v); }
+
+// e^x: Cephes expf (range reduction by ln 2, degree-5 polynomial, about
+// 2e-7 relative error) on [-87, 88], where 2^n stays a normal float; x is
+// clamped to that range.
+static inline __m512 exp16(__m512 x) {
+  x = _mm512_min_ps(_mm512_max_ps(x, splat(-87.0f)), splat(88.0f));
+  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, splat(1.44269504088896341f)),
+                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(n, splat(0.693359375f), x);
+  r = _mm512_fnmadd_ps(n, splat(-2.12194440e-4f), r);
+  __m512 p = splat(1.9875691500e-4f);
+  p = _mm512_fmadd_ps(p, r, splat(1.3981999507e-3f));
+  p = _mm512_fmadd_ps(p, r, splat(8.3334519073e-3f));
+  p = _mm512_fmadd_ps(p, r, splat(4.1665795894e-2f));
+  p = _mm512_fmadd_ps(p, r, splat(1.6666665459e-1f));
+  p = _mm512_fmadd_ps(p, r, splat(5.0000001201e-1f));
+  p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, splat(1.0f)));
+  const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
+  return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
+}
+
+}  // namespace skiff::avx512
+
+#pragma GCC diagnostic pop
+#pragma GCC pop_options
