@@ -4,6 +4,7 @@
 #include "skiff/skiff.h"
 #include "cli.h"
 #include "core/cpu.h"
+#include "engines/dnnl/swish.h"
 #include "onnx/onnx.h"
 
 namespace skiff::cli {
@@ -20,7 +21,8 @@ int cmd_version(const std::vector<std::string>& args) {
             << onnx::schema_max_opset() << ")\n"
             << "threads:   " << info.max_threads << " (OpenMP)\n"
             << "cpu:       " << info.cpu_isa << "\n"
-            << "kernels:   " << isa_name(kernel_isa()) << " (native float kernels; SKIFF_ISA=scalar forces the portable ones)\n";
+            << "kernels:   " << isa_name(kernel_isa()) << " (native float kernels; SKIFF_ISA=scalar forces the portable ones)"
+            << (dnnl_engine::own_swish_available() ? "; oneDNN regions: own AVX-512 swish" : "") << "\n";
   return kExitOk;
 }
 
