@@ -4,7 +4,6 @@
 #include "skiff/skiff.h"
 #include "cli.h"
 #include "core/cpu.h"
-#include "engines/dnnl/swish.h"
 #include "onnx/onnx.h"
 
 namespace skiff::cli {
@@ -22,7 +21,7 @@ int cmd_version(const std::vector<std::string>& args) {
             << "threads:   " << info.max_threads << " (OpenMP)\n"
             << "cpu:       " << info.cpu_isa << "\n"
             << "kernels:   " << isa_name(kernel_isa()) << " (native float kernels; SKIFF_ISA=scalar forces the portable ones)"
-            << (dnnl_engine::own_swish_available() ? "; oneDNN regions: own AVX-512 swish" : "") << "\n";
+            << (avx512_kernels() ? "; AVX-512: fast LSTM/GRU steps, oneDNN regions' swish" : "") << "\n";
   return kExitOk;
 }
 

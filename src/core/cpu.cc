@@ -46,4 +46,15 @@ CpuIsa kernel_isa() {
   return isa;
 }
 
+bool avx512_kernels() {
+  static const bool enabled = [] {
+    const char* requested = std::getenv("SKIFF_ISA");
+    if (requested != nullptr && *requested != '\0') return false;
+    // __builtin_cpu_supports also checks that the OS saves the ZMM state.
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") != 0;
+  }();
+  return enabled;
+}
+
 }  // namespace skiff

@@ -8,8 +8,8 @@
 // choice: SKIFF_ISA=scalar forces the portable kernels (tests run the whole
 // unit suite that way too), SKIFF_ISA=avx2 asks for AVX2 (ignored, with a
 // warning on stderr, when the CPU lacks it). An unknown value is reported on
-// stderr and ignored. Any value also turns off the oneDNN regions' own
-// AVX-512 swish (engines/dnnl/swish.h). See docs/kernels.md.
+// stderr and ignored. Either value also caps the AVX-512 kernels below
+// (avx512_kernels()). See docs/kernels.md.
 #pragma once
 
 namespace skiff {
@@ -25,5 +25,11 @@ CpuIsa kernel_isa();
 
 // "scalar" or "avx2".
 const char* isa_name(CpuIsa isa);
+
+// Whether skiff's own AVX-512F kernels run (the fast LSTM/GRU steps, the
+// oneDNN regions' swish): the CPU and OS support AVX-512F and SKIFF_ISA
+// names no ISA (scalar and avx2 both cap below AVX-512). Read once;
+// thread-safe.
+bool avx512_kernels();
 
 }  // namespace skiff

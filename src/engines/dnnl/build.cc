@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
+#include "core/cpu.h"
 #include "engines/dnnl/region.h"
-#include "engines/dnnl/swish.h"
 
 namespace skiff::dnnl_engine {
 
@@ -350,7 +350,7 @@ dnnl::primitive_attr Builder::attr(bool with_post_ops, const EltwiseChain& own) 
     last = &own.back();
   }
   own_swish_ = last && last->algorithm == dnnl::algorithm::eltwise_swish && last->alpha == 1.f &&
-               own_swish_available();
+               avx512_kernels();
   dnnl::post_ops ops;
   auto append = [&](const Eltwise& e) {
     if (!(own_swish_ && &e == last)) ops.append_eltwise(1.f, e.algorithm, e.alpha, e.beta);
@@ -362,7 +362,7 @@ dnnl::primitive_attr Builder::attr(bool with_post_ops, const EltwiseChain& own) 
     return attr;
   }
   post_op_args_.clear();
-  for (const ChainItem& item : r_.chain(node_)) {
+  for (const ChainItem& item : chain) {
     switch (item.kind) {
       case ChainItem::Kind::kEltwise:
         for (const Eltwise& e : item.eltwise) append(e);
@@ -411,18 +411,17 @@ void Builder::add(const dnnl::primitive& primitive, const dnnl::primitive_desc_b
                   std::vector<std::pair<int, Arg>> args) {
   args.insert(args.end(), post_op_args_.begin(), post_op_args_.end());
   post_op_args_.clear();
-  Arg dst = -1;
-  for (const auto& [arg, view] : args)
-    if (arg == DNNL_ARG_DST) dst = view;
-  add_step(primitive, pd, std::move(args));
+  Step swish;  // the swish attr() left out, in place on the destination
   if (own_swish_) {
     own_swish_ = false;
-    SKIFF_ASSERT(dst >= 0 && exec_->views[dst].desc.data_type() == dnnl::memory::data_type::f32);
-    Step step;
-    step.args = {{DNNL_ARG_DST, dst}};
-    step.own_swish = true;
-    exec_->steps.push_back(std::move(step));
+    for (const auto& [arg, view] : args)
+      if (arg == DNNL_ARG_DST) swish.args = {{DNNL_ARG_DST, view}};
+    SKIFF_ASSERT(!swish.args.empty() &&
+                 exec_->views[swish.args[0].second].desc.data_type() == dnnl::memory::data_type::f32);
+    swish.own_swish = true;
   }
+  add_step(primitive, pd, std::move(args));
+  if (swish.own_swish) exec_->steps.push_back(std::move(swish));
 }
 
 void Builder::add_step(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,

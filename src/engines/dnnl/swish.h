@@ -6,21 +6,19 @@
 // CPUs with AVX-512F the region therefore runs a convolution's or matmul's
 // trailing swish as a separate in-place step with this kernel, ~0.22 ns an
 // element (efficientnet_b0: docs/performance.md). Elsewhere, or when
-// SKIFF_ISA caps skiff's kernels, the post-op stays.
+// SKIFF_ISA caps skiff's kernels (avx512_kernels() in core/cpu.h), the
+// post-op stays.
 #pragma once
 
 #include <cstdint>
 
 namespace skiff::dnnl_engine {
 
-// True when the CPU and OS run AVX-512F code and SKIFF_ISA is not set.
-bool own_swish_available();
-
 // x[i] = x[i] * sigmoid(x[i]) in place for i in [0, n), n >= 0. Within
 // 3e-7 relative error of the exact value for x >= -88, -0 below (where the
 // exact value is under 5e-37); NaN stays NaN, +inf stays +inf and -inf
 // gives NaN (-inf * 0, as the unfused x * Sigmoid(x) does). AVX-512F only:
-// call it when own_swish_available().
+// call it when avx512_kernels().
 void swish_avx512(float* x, int64_t n);
 
 }  // namespace skiff::dnnl_engine

@@ -21,9 +21,9 @@ using fast::StepArgs;
 Isa best_isa() {
   // SKIFF_ISA=scalar (core/cpu.h) forces the scalar step as it does every
   // other kernel; AVX-512 is this path's own step above AVX2.
-  static const Isa isa = kernel_isa() == CpuIsa::kScalar        ? Isa::kScalar
-                         : __builtin_cpu_supports("avx512f") ? Isa::kAvx512
-                                                              : Isa::kAvx2;
+  static const Isa isa = kernel_isa() == CpuIsa::kScalar ? Isa::kScalar
+                         : avx512_kernels()              ? Isa::kAvx512
+                                                         : Isa::kAvx2;
   return isa;
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/cpu.h"
 #include "engines/dnnl/dnnl_test_util.h"
 #include "engines/dnnl/swish.h"
 
@@ -14,7 +15,7 @@ namespace {
 double exact_swish(float x) { return x / (1.0 + std::exp(-static_cast<double>(x))); }
 
 TEST(DnnlOwnSwish, KernelMatchesTheExactValueEverywhere) {
-  if (!dnnl_engine::own_swish_available())
+  if (!avx512_kernels())
     GTEST_SKIP() << "no AVX-512F here (or SKIFF_ISA is set): regions keep oneDNN's swish post-op";
   std::vector<float> x;
   for (float v = -110.f; v < 110.f; v += 0.00377f) x.push_back(v);
@@ -50,7 +51,7 @@ TEST(DnnlOwnSwish, KernelMatchesTheExactValueEverywhere) {
 
 // Every length's tail is done, and nothing past n is touched.
 TEST(DnnlOwnSwish, KernelTailsStopAtN) {
-  if (!dnnl_engine::own_swish_available())
+  if (!avx512_kernels())
     GTEST_SKIP() << "no AVX-512F here (or SKIFF_ISA is set): regions keep oneDNN's swish post-op";
   for (int64_t n = 0; n <= 70; ++n) {
     std::vector<float> x(static_cast<size_t>(n) + 40, 7.f);
