@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -91,13 +92,21 @@ int ThreadChooser::pick(uint64_t signature, int threads) {
   if (stats_.size() > 1024) stats_.clear();
   Stats& s = stats_[signature];
   const int64_t run = s.runs++;
-  // Both counts twice first (the first run of each is not measured).
-  if (s.one.runs < 2 || s.many.runs < 2) return s.many.runs <= s.one.runs ? threads : 1;
+  // N threads, then one, until each has two measured runs (three in a row:
+  // the first builds).
+  if (s.many.recorded < 2) return threads;
+  if (s.one.recorded < 2) return 1;
   // More threads must win clearly: a tie (a model too small to share, whose
   // steps all run on one thread anyway) goes to one thread, which pays no
   // thread hand-over and leaves the other core to other work.
   const bool many_faster = s.many.median_us() < s.one.median_us() * kManyMargin;
-  const bool explore = run % kExplore == 0;
+  bool explore = s.burst_left > 0;
+  if (explore) {
+    --s.burst_left;
+  } else if (run % kExplore == 0) {
+    explore = true;
+    s.burst_left = kBurst - 1;
+  }
   return many_faster != explore ? threads : 1;
 }
 
@@ -105,21 +114,23 @@ void ThreadChooser::record(uint64_t signature, int threads_used, double us) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = stats_.find(signature);
   if (it == stats_.end()) return;
-  Arm& arm = threads_used > 1 ? it->second.many : it->second.one;
+  Stats& s = it->second;
+  Arm& arm = threads_used > 1 ? s.many : s.one;
+  const bool after_switch = s.last_threads != threads_used;
+  s.last_threads = threads_used;
   // The newest run replaces the oldest: a change in load shows after three
-  // runs of a count (three explorations of the count not chosen), and one or
-  // two outliers move nothing.
-  if (arm.runs++ == 0) return;
-  const int64_t measured = arm.runs - 2;
-  arm.recent_us[measured % kRecent] = us;
-  arm.recorded = static_cast<int>(std::min<int64_t>(measured + 1, kRecent));
+  // measured runs of a count, and one or two outliers move nothing.
+  if (arm.runs++ == 0 || after_switch) return;
+  arm.recent_us[arm.measured++ % kRecent] = us;
+  arm.recorded = static_cast<int>(std::min<int64_t>(arm.measured, kRecent));
 }
 
 double ThreadChooser::Arm::median_us() const {
-  double sorted[kRecent];
-  std::copy(recent_us, recent_us + recorded, sorted);
-  std::sort(sorted, sorted + recorded);
-  return recorded == 0 ? 0 : sorted[recorded / 2];
+  std::array<double, kRecent> sorted{};
+  const auto n = static_cast<size_t>(std::clamp(recorded, 0, kRecent));
+  std::copy_n(recent_us, n, sorted.begin());
+  std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n));
+  return n == 0 ? 0 : sorted[n / 2];
 }
 
 RunThreads::RunThreads(int threads) : saved_(omp_get_max_threads()), threads_(threads) {

@@ -34,12 +34,18 @@ bool openmp_threads_spin();
 int threads_for_run(int requested, bool adaptive);
 
 // Picks 1 or N threads for each run of one input-shape signature by the
-// latencies it measured: mostly the faster, one run in kExplore the other,
-// so a change in load is noticed. The first run of each count is not
-// counted (it builds shape- and thread-specific state). Thread-safe.
+// latencies it measured: mostly the faster; every kExplore runs, kBurst in a
+// row with the other, so a change in load is noticed. Only a run that
+// follows a run with the same count is measured: the first after a switch
+// finds that count's primitives and worker caches cold (MobileNetV3 at 2
+// threads: ~3.2 ms right after a 1-thread run, 2.65 ms in a row), and
+// measuring it made the count explored once in a while look slower than it
+// is. The first run of each count (it builds shape- and thread-specific
+// state) is never measured. Thread-safe.
 class ThreadChooser {
  public:
-  static constexpr int64_t kExplore = 16;
+  static constexpr int64_t kExplore = 32;
+  static constexpr int kBurst = 2;
   // N threads are chosen only when at least 3% faster than one.
   static constexpr double kManyMargin = 0.97;
 
@@ -54,6 +60,7 @@ class ThreadChooser {
   static constexpr int kRecent = 5;
   struct Arm {
     int64_t runs = 0;           // the first is not measured
+    int64_t measured = 0;       // runs measured, the latest in recent_us
     double recent_us[kRecent] = {};
     int recorded = 0;           // measured runs, capped at kRecent
     double median_us() const;
@@ -61,6 +68,8 @@ class ThreadChooser {
   struct Stats {
     Arm one, many;
     int64_t runs = 0;
+    int last_threads = 0;  // the count of the last recorded run
+    int burst_left = 0;    // runs left in the current exploration
   };
   std::mutex mutex_;
   std::unordered_map<uint64_t, Stats> stats_;
