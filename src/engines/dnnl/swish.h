@@ -4,7 +4,7 @@
 // primitive, at ~0.3-0.5 ns an element on an AVX-512 core (its exp costs
 // about a cycle an element; in a depthwise convolution's post-op more). On
 // CPUs with AVX-512F the region therefore runs a convolution's or matmul's
-// trailing swish as a separate in-place step with this kernel, ~0.22 ns an
+// trailing swish as a separate in-place step with this kernel, ~0.20 ns an
 // element (efficientnet_b0: docs/performance.md). Elsewhere, or when
 // SKIFF_ISA caps skiff's kernels (avx512_kernels() in core/cpu.h), the
 // post-op stays.
@@ -15,10 +15,11 @@
 namespace skiff::dnnl_engine {
 
 // x[i] = x[i] * sigmoid(x[i]) in place for i in [0, n), n >= 0. Within
-// 3e-7 relative error of the exact value for x >= -88, -0 below (where the
-// exact value is under 5e-37); NaN stays NaN, +inf stays +inf and -inf
-// gives NaN (-inf * 0, as the unfused x * Sigmoid(x) does). AVX-512F only:
-// call it when avx512_kernels().
+// 3e-7 relative error of the exact value for x >= -87, where e^x is a
+// normal float, and within FLT_MIN of it below (the exact value is then
+// under 1.5e-36; the result goes to -0 from x ~ -104); NaN stays
+// NaN, +inf stays +inf and -inf gives NaN (-inf * 0, as the unfused
+// x * Sigmoid(x) does). AVX-512F only: call it when avx512_kernels().
 void swish_avx512(float* x, int64_t n);
 
 }  // namespace skiff::dnnl_engine

@@ -18,22 +18,22 @@ namespace skiff::dnnl_engine {
 
 namespace {
 
-using avx512::exp16;
+using avx512::exp_minus16;
 using avx512::splat;
 
-// x / (1 + e^-x), the reciprocal as rcp14 refined by one Newton step:
-// 1 + e^-x is at least 1 and at most 1 + e^88, a finite normal float.
+// x * sigmoid(x) from e = e^-|x| in (0, 1]: sigmoid(|x|) = 1 / (1 + e),
+// sigmoid(-|x|) = e / (1 + e). e comes from exp_minus16, the reciprocal
+// from rcp14 refined by one Newton step (1 + e is in [1, 2]). Nothing needs
+// a clamp: e only underflows towards 0 (x * sigmoid(x) then goes to -0
+// like the exact value), NaN stays NaN, +inf gives +inf and -inf gives
+// -inf * 0, NaN, as x * Sigmoid(x) does.
 inline __m512 swish16(__m512 x) {
-  const __m512 d = _mm512_add_ps(splat(1.f), exp16(_mm512_sub_ps(_mm512_setzero_ps(), x)));
+  const __m512 e = exp_minus16(_mm512_abs_ps(x));
+  const __m512 d = _mm512_add_ps(splat(1.f), e);
   __m512 q = _mm512_rcp14_ps(d);
   q = _mm512_fmadd_ps(q, _mm512_fnmadd_ps(d, q, splat(1.f)), q);
-  __m512 s = _mm512_mul_ps(x, q);
-  // Below -88 the clamp in exp16 would make x / (1 + e^88) grow with |x|,
-  // while x e^x is under 5e-37 there (and 0 in float from -104): -0.
-  s = _mm512_mask_mov_ps(s, _mm512_cmp_ps_mask(x, splat(-88.f), _CMP_LT_OQ), splat(-0.f));
-  // -inf * sigmoid(-inf) is -inf * 0: NaN, as the unfused graph computes.
-  const __mmask16 minus_inf = _mm512_cmp_ps_mask(x, splat(-__builtin_inff()), _CMP_EQ_OQ);
-  return _mm512_mask_mov_ps(s, minus_inf, splat(__builtin_nanf("")));
+  q = _mm512_mask_mul_ps(q, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), q, e);
+  return _mm512_mul_ps(x, q);
 }
 
 }  // namespace

@@ -39,6 +39,25 @@ static inline __m512 exp16(__m512 x) {
   return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
 }
 
+// e^-a for a >= 0 (or NaN), the polynomial of exp16 (Cephes expf, about
+// 2e-7 relative error) with the power of two applied by vscalefps: no
+// clamp, and results below FLT_MIN come out subnormal, then 0, as they
+// should. -a = m ln 2 + r with m = round(-a / ln 2), so e^-a = e^r 2^m.
+static inline __m512 exp_minus16(__m512 a) {
+  const __m512 m = _mm512_roundscale_ps(_mm512_mul_ps(a, splat(-1.44269504088896341f)),
+                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m512 t = _mm512_fmadd_ps(m, splat(0.693359375f), a);  // a + m ln2 (high part)
+  const __m512 r = _mm512_fnmsub_ps(m, splat(-2.12194440e-4f), t);  // -(a + m ln2)
+  __m512 p = splat(1.9875691500e-4f);
+  p = _mm512_fmadd_ps(p, r, splat(1.3981999507e-3f));
+  p = _mm512_fmadd_ps(p, r, splat(8.3334519073e-3f));
+  p = _mm512_fmadd_ps(p, r, splat(4.1665795894e-2f));
+  p = _mm512_fmadd_ps(p, r, splat(1.6666665459e-1f));
+  p = _mm512_fmadd_ps(p, r, splat(5.0000001201e-1f));
+  p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, splat(1.0f)));
+  return _mm512_scalef_ps(p, m);
+}
+
 }  // namespace skiff::avx512
 
 #pragma GCC diagnostic pop
