@@ -9,6 +9,8 @@ over all its runs (the median of the per-round medians), so that both see
 the same machine load. The machine is shared: numbers are noisy. Memory:
 each side's peak RSS, and the model's share (peak minus the process's RSS
 before it loads the model, both reported by the benchmark process itself).
+% of peak: each skiff round against the FMA peak (bench/fma_peak.c) measured
+right before it, so that a slow stretch of the host lowers both alike.
 
     bench/race.py --skiff build/bin/skiff [--duration 4] [--rounds 2] [--threads 1,2]
                   [--only resnet50,det] [--out docs/performance.md]
@@ -149,14 +151,24 @@ def sweep_section(result, command, ort, ort_command):
     return lines + ["", "</details>", ""]
 
 
+FMA_PEAK_EXE = os.path.join(tempfile.gettempdir(), "skiff_fma_peak")
+
+
 def fma_peak(times=3):
     """The machine's single-core FMA peak: the best of `times` measurements
     (a busy moment on the shared host lowers one, and a low peak would put
     models above 100% of it)."""
-    exe = os.path.join(tempfile.gettempdir(), "skiff_fma_peak")
-    subprocess.run(["cc", "-O2", os.path.join(HERE, "fma_peak.c"), "-o", exe], check=True)
-    runs = [run_json([exe]) for _ in range(times)]
+    subprocess.run(["cc", "-O2", os.path.join(HERE, "fma_peak.c"), "-o", FMA_PEAK_EXE], check=True)
+    runs = [run_json([FMA_PEAK_EXE]) for _ in range(times)]
     return {key: max(r[key] for r in runs) for key in ("avx2_gflops", "avx512_gflops")}
+
+
+def fma_peak_now():
+    """One measurement of the peak (the better of 256- and 512-bit FMAs),
+    taken right before a round of skiff: the host's speed drifts over
+    minutes, so % of peak compares a round with the peak of its moment."""
+    r = run_json([FMA_PEAK_EXE])
+    return max(r["avx2_gflops"], r["avx512_gflops"])
 
 
 def svg_chart(rows, threads):
@@ -234,11 +246,14 @@ def write_report(path, rows, peak, build, command, threads_list, rounds, duratio
              "latency does not depend on the weights' values. GFLOP/s counts 2 flops per multiply-add of "
              "Conv/ConvTranspose/MatMul/Gemm/LSTM (bench/flops.py) at skiff's median latency: the flops of the direct "
              "algorithm, so a model whose 3x3 convolutions oneDNN runs with Winograd (fewer multiplications) can "
-             "show more than 100% of the peak.", "",
+             "show more than 100% of the peak. % of peak: each of skiff's rounds against the single-core FMA "
+             "peak measured right before it (bench/fma_peak.c, once; times the thread count), the median over "
+             "the rounds, since the host's speed drifts over minutes.", "",
              "## Machine", "",
              "- CPU: %s, %d logical cores" % (build.get("cpu", "?"), os.cpu_count()),
              "- measured single-core FMA peak (bench/fma_peak.c, best of 3 runs before and 3 after the race): %.1f GFLOP/s with 256-bit FMAs, %.1f GFLOP/s "
-             "with 512-bit FMAs; oneDNN runs its AVX-512 kernels here, so %% of peak is against %.1f"
+             "with 512-bit FMAs; oneDNN runs its AVX-512 kernels here, so %% of peak is against the better of "
+             "the two (%.1f at best), measured again before each round"
              % (peak["avx2_gflops"], peak["avx512_gflops"], max(peak["avx2_gflops"], peak["avx512_gflops"])),
              "- skiff: %s" % build.get("skiff", "?"),
              "- ONNX Runtime: onnxruntime-node %s (CPU execution provider, graph optimizations on)" % build.get("ort", "?"),
@@ -254,7 +269,8 @@ def write_report(path, rows, peak, build, command, threads_list, rounds, duratio
             lines.append("| %s | %s | %.2f | %.2f | %.2f | %.1f | %s |" % (
                 r["name"], " ".join("%s=%s" % (k, "x".join(map(str, v))) for k, v in r["inputs"].items()),
                 r["skiff_ms"], r["ort_ms"], r["ratio"], gflops,
-                "%.0f%%" % (100 * gflops / (ref_peak * threads)) if gflops else "-"))
+                "%.0f%%" % (r["peak_pct"] if r.get("peak_pct") is not None else 100 * gflops / (ref_peak * threads))
+                if gflops else "-"))
         lines += ["", "Geometric mean of skiff / ORT: **%.2f**" % geomean([r["ratio"] for r in data]), "",
                   "![skiff / ORT, %d thread(s)](performance-%dt.svg)" % (threads, threads), ""]
         lines += memory_table(rows, threads)
@@ -307,9 +323,13 @@ def main():
     for model in models:
         flops = count_flops(model["file"], model["inputs"])
         for threads in threads_list:
-            skiff_runs, ort_runs = [], []
+            skiff_runs, ort_runs, peak_pcts = [], [], []
             for _ in range(args.rounds):
+                peak_now = fma_peak_now()
                 skiff_runs.append(run_json(skiff_cmd(args.skiff, model, threads, args.duration)))
+                if flops:
+                    gflops = flops / (skiff_runs[-1]["median_ms"] / 1000) / 1e9
+                    peak_pcts.append(100 * gflops / (peak_now * threads))
                 ort = run_json(ort_cmd(model, threads, args.duration))
                 build["ort"] = ort.get("version", "?")
                 ort_runs.append(ort)
@@ -318,7 +338,8 @@ def main():
             row = {"name": model["name"], "inputs": model["inputs"], "threads": threads, "skiff_ms": skiff_ms,
                    "ort_ms": ort_ms, "ratio": skiff_ms / ort_ms, "flops": flops,
                    "skiff_mem": memory(skiff_runs), "ort_mem": memory(ort_runs),
-                   "idle_cpu_ms": max(r.get("idle_cpu_ms", 0) for r in skiff_runs)}
+                   "idle_cpu_ms": max(r.get("idle_cpu_ms", 0) for r in skiff_runs),
+                   "peak_pct": statistics.median(peak_pcts) if peak_pcts else None}
             rows.append(row)
             print("%-20s %dt  skiff %8.2f ms  ort %8.2f ms  ratio %.2f  model memory skiff %.1f MiB  ort %.1f MiB"
                   % (model["name"], threads, skiff_ms, ort_ms, row["ratio"], row["skiff_mem"]["model_mib"],
