@@ -37,11 +37,11 @@ int threads_for_run(int requested, bool adaptive);
 // latencies it measured: mostly the faster; every kExplore runs, kBurst in a
 // row with the other, so a change in load is noticed. Only a run that
 // follows a run with the same count is measured: the first after a switch
-// finds that count's primitives and worker caches cold (MobileNetV3 at 2
-// threads: ~3.2 ms right after a 1-thread run, 2.65 ms in a row), and
-// measuring it made the count explored once in a while look slower than it
-// is. The first run of each count (it builds shape- and thread-specific
-// state) is never measured. Thread-safe.
+// finds that count's primitives and the worker's caches cold, and measuring
+// it made the count explored once in a while look slower than it is
+// (MobileNetV3 at --threads 2 settled on 1 thread, 3.16 ms, where 2 threads
+// in a row take 2.65 ms). The first run of each count (it builds shape- and
+// thread-specific state) is never measured. Thread-safe.
 class ThreadChooser {
  public:
   static constexpr int64_t kExplore = 32;
