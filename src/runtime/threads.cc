@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 namespace skiff::runtime {
 
@@ -94,8 +95,8 @@ int ThreadChooser::pick(uint64_t signature, int threads) {
   const int64_t run = s.runs++;
   // N threads, then one, until each has two measured runs (three in a row:
   // the first builds).
-  if (s.many.recorded < 2) return threads;
-  if (s.one.recorded < 2) return 1;
+  if (s.many.recorded() < 2) return threads;
+  if (s.one.recorded() < 2) return 1;
   // More threads must win clearly: a tie (a model too small to share, whose
   // steps all run on one thread anyway) goes to one thread, which pays no
   // thread hand-over and leaves the other core to other work.
@@ -118,19 +119,23 @@ void ThreadChooser::record(uint64_t signature, int threads_used, double us) {
   Arm& arm = threads_used > 1 ? s.many : s.one;
   const bool after_switch = s.last_threads != threads_used;
   s.last_threads = threads_used;
-  // The newest run replaces the oldest: a change in load shows after three
-  // measured runs of a count, and one or two outliers move nothing.
-  if (arm.runs++ == 0 || after_switch) return;
+  // The first run of a count always follows a switch (or no run at all), so
+  // the run that builds its state is never measured either. The newest run
+  // replaces the oldest: a change in load shows after three measured runs of
+  // a count, and one or two outliers move nothing.
+  if (after_switch) return;
   arm.recent_us[arm.measured++ % kRecent] = us;
-  arm.recorded = static_cast<int>(std::min<int64_t>(arm.measured, kRecent));
 }
 
 double ThreadChooser::Arm::median_us() const {
-  std::array<double, kRecent> sorted{};
-  const auto n = static_cast<size_t>(std::clamp(recorded, 0, kRecent));
+  // Unfilled slots sort last as +inf, so the median of the n filled ones
+  // is at n / 2 (a fixed-size sort: GCC 12 misreads a variable bound).
+  std::array<double, kRecent> sorted;
+  sorted.fill(std::numeric_limits<double>::infinity());
+  const int n = recorded();
   std::copy_n(recent_us, n, sorted.begin());
-  std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n));
-  return n == 0 ? 0 : sorted[n / 2];
+  std::sort(sorted.begin(), sorted.end());
+  return n == 0 ? 0 : sorted[static_cast<size_t>(n / 2)];
 }
 
 RunThreads::RunThreads(int threads) : saved_(omp_get_max_threads()), threads_(threads) {

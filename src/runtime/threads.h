@@ -17,6 +17,7 @@
 // the process's share of the CPUs). So a ThreadChooser measures both.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <mutex>
 #include <unordered_map>
@@ -59,16 +60,15 @@ class ThreadChooser {
   // by another process for a moment) flip the choice against a 3% margin.
   static constexpr int kRecent = 5;
   struct Arm {
-    int64_t runs = 0;           // the first is not measured
-    int64_t measured = 0;       // runs measured, the latest in recent_us
+    int64_t measured = 0;  // runs measured, the latest kRecent in recent_us
     double recent_us[kRecent] = {};
-    int recorded = 0;           // measured runs, capped at kRecent
+    int recorded() const { return static_cast<int>(std::min<int64_t>(measured, kRecent)); }
     double median_us() const;
   };
   struct Stats {
     Arm one, many;
     int64_t runs = 0;
-    int last_threads = 0;  // the count of the last recorded run
+    int last_threads = 0;  // the count of the last recorded run (0: none yet)
     int burst_left = 0;    // runs left in the current exploration
   };
   std::mutex mutex_;

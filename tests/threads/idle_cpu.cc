@@ -50,13 +50,16 @@ std::map<long, double> thread_cpu_ms() {
     std::cerr << "cannot list this process's threads (/proc/self/task)\n";
     std::exit(1);
   }
+  const long self = static_cast<long>(gettid());
   while (const dirent* entry = readdir(dir)) {
     if (entry->d_name[0] == '.') continue;
     const long tid = std::strtol(entry->d_name, nullptr, 10);
-    if (tid == static_cast<long>(gettid())) continue;
-    const clockid_t clock = static_cast<clockid_t>((~static_cast<unsigned long>(tid) << 3) | 6);  // per-thread, sched
+    if (tid == self) continue;
+    // ~tid << 3, per-thread (4) scheduler (2) clock.
+    const auto clock = static_cast<clockid_t>((~static_cast<unsigned long>(tid) << 3) | 6);
     timespec t{};
-    if (clock_gettime(clock, &t) == 0) times[tid] = static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+    if (clock_gettime(clock, &t) == 0)
+      times[tid] = static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
   }
   closedir(dir);
   return times;
@@ -107,6 +110,7 @@ int main(int argc, char** argv) {
       }
   }
   const char* policy = std::getenv("OMP_WAIT_POLICY");
-  std::cout << "OMP_WAIT_POLICY=" << (policy ? policy : "(unset)") << ": " << failures << " of 3 rounds over the limit\n";
+  std::cout << "OMP_WAIT_POLICY=" << (policy ? policy : "(unset)") << ": " << failures
+            << " of 3 rounds over the limit\n";
   return failures == 0 ? 0 : 1;
 }

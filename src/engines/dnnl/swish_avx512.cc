@@ -1,4 +1,5 @@
-// The AVX-512F swish of swish.h. Runs only after avx512_kernels() said yes; the target pragma comes after the includes, as in
+// The AVX-512F swish of swish.h. Runs only after avx512_kernels() said
+// yes; the target pragma comes after the includes, as in
 // native/rnn_fast_avx512.cc, so no library inline function is compiled for
 // AVX-512 here.
 #include <immintrin.h>

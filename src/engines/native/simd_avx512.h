@@ -40,7 +40,8 @@ constexpr float kLog2e = 1.44269504088896341f;
 // range. x = n ln 2 + r with n = round(x / ln 2), so e^x = e^r 2^n.
 static inline __m512 exp16(__m512 x) {
   x = _mm512_min_ps(_mm512_max_ps(x, splat(-87.0f)), splat(88.0f));
-  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, splat(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m512 n =
+      _mm512_roundscale_ps(_mm512_mul_ps(x, splat(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   const __m512 r = _mm512_fnmadd_ps(n, splat(kLn2Low), _mm512_fnmadd_ps(n, splat(kLn2High), x));
   const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
   return _mm512_mul_ps(exp_reduced16(r), _mm512_castsi512_ps(e));
@@ -50,7 +51,8 @@ static inline __m512 exp16(__m512 x) {
 // clamp, and results below FLT_MIN come out subnormal, then 0, as they
 // should. -a = m ln 2 + r with m = round(-a / ln 2), so e^-a = e^r 2^m.
 static inline __m512 exp_minus16(__m512 a) {
-  const __m512 m = _mm512_roundscale_ps(_mm512_mul_ps(a, splat(-kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m512 m =
+      _mm512_roundscale_ps(_mm512_mul_ps(a, splat(-kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   const __m512 t = _mm512_fmadd_ps(m, splat(kLn2High), a);      // a + m ln 2, high part
   const __m512 r = _mm512_fnmsub_ps(m, splat(kLn2Low), t);     // -(a + m ln 2)
   return _mm512_scalef_ps(exp_reduced16(r), m);
