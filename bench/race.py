@@ -171,6 +171,11 @@ def fma_peak_now():
     return max(r["avx2_gflops"], r["avx512_gflops"])
 
 
+def gflops_at(flops, ms):
+    """GFLOP/s of `flops` done in `ms` milliseconds."""
+    return flops / (ms / 1000) / 1e9
+
+
 def svg_chart(rows, threads):
     """Horizontal bars of skiff/ORT latency ratio per model (1.0 = parity)."""
     data = [r for r in rows if r["threads"] == threads]
@@ -265,7 +270,7 @@ def write_report(path, rows, peak, build, command, threads_list, rounds, duratio
                   "| model | input | skiff median (ms) | ORT median (ms) | skiff / ORT | skiff GFLOP/s | % of 1-core peak |",
                   "|---|---|---:|---:|---:|---:|---:|"]
         for r in data:
-            gflops = r["flops"] / (r["skiff_ms"] / 1000) / 1e9 if r["flops"] else 0
+            gflops = gflops_at(r["flops"], r["skiff_ms"]) if r["flops"] else 0
             lines.append("| %s | %s | %.2f | %.2f | %.2f | %.1f | %s |" % (
                 r["name"], " ".join("%s=%s" % (k, "x".join(map(str, v))) for k, v in r["inputs"].items()),
                 r["skiff_ms"], r["ort_ms"], r["ratio"], gflops,
@@ -325,11 +330,10 @@ def main():
         for threads in threads_list:
             skiff_runs, ort_runs, peak_pcts = [], [], []
             for _ in range(args.rounds):
-                peak_now = fma_peak_now()
+                peak_now = fma_peak_now() if flops else 0
                 skiff_runs.append(run_json(skiff_cmd(args.skiff, model, threads, args.duration)))
                 if flops:
-                    gflops = flops / (skiff_runs[-1]["median_ms"] / 1000) / 1e9
-                    peak_pcts.append(100 * gflops / (peak_now * threads))
+                    peak_pcts.append(100 * gflops_at(flops, skiff_runs[-1]["median_ms"]) / (peak_now * threads))
                 ort = run_json(ort_cmd(model, threads, args.duration))
                 build["ort"] = ort.get("version", "?")
                 ort_runs.append(ort)
