@@ -53,6 +53,12 @@ struct EngineOptions {
   // Shape-dependent state (oneDNN primitives) kept per region for this many
   // input-shape signatures, least recently used evicted first.
   size_t primitive_cache_capacity = 64;
+  // The model's inputs have dims not fixed when it was loaded (OCR images
+  // of every width). Engines then prefer kernels whose code serves every
+  // shape over code generated per shape, where the former are as fast:
+  // with many shapes, generated code is slow to make at each new shape and
+  // cold in the caches at each change (docs/kernels.md).
+  bool dynamic_shapes = false;
 };
 
 class Engine {

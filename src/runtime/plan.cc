@@ -278,6 +278,14 @@ std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
                                           const std::vector<std::string>& captured,
                                           const std::map<std::string, DataType>& captured_types) {
   std::shared_ptr<Plan> plan(new Plan());
+  EngineOptions engine_options = options.engine_options;
+  for (const auto& input : graph.inputs) {
+    if (graph.is_initializer(input.name)) continue;
+    const auto& shape = input.type.shape;
+    if (!shape) engine_options.dynamic_shapes = true;
+    else
+      for (const ir::Dim& d : *shape) engine_options.dynamic_shapes = engine_options.dynamic_shapes || !d.known();
+  }
   plan->patterns_ = std::make_unique<PatternCache>(std::max<size_t>(1, options.engine_options.primitive_cache_capacity));
   std::vector<std::string> single_engines;
   bool regions = false;
@@ -343,7 +351,7 @@ std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
     };
     if (region_engine) {
       const Region region{*node.attr("body")->g, opsets, node.name};
-      step.kernel = region_engine->compile(region, options.engine_options);
+      step.kernel = region_engine->compile(region, engine_options);
     } else {
       KernelInfo info(node, opset, g, compile_subgraph);
       step.kernel = def->factory(info);

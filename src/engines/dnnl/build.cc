@@ -7,6 +7,7 @@
 
 #include "core/cpu.h"
 #include "engines/dnnl/region.h"
+#include "engines/dnnl/swish.h"
 
 namespace skiff::dnnl_engine {
 
@@ -103,6 +104,7 @@ class Builder final : public OpBuilder {
     return true;
   }
   void tile_post_op_channels(int64_t times) override { tile_ = times; }
+  bool own_kernels() const override { return r_.own_kernels(); }
   bool output_accumulates() const override { return !own_sum_.empty() || (chain_active_ && !residual().empty()); }
   Arg alias(Arg view, const md& desc) override {
     SKIFF_ASSERT(desc.get_size() == exec_->views[view].desc.get_size());
@@ -112,6 +114,8 @@ class Builder final : public OpBuilder {
   bool post_ops_fit(const Shape& shape, bool binary_ok) const override;
   void add(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,
            std::vector<std::pair<int, Arg>> args) override;
+  void add_own(std::shared_ptr<const OwnStep> step, std::vector<Arg> args, double work_ns) override;
+  void add_own_swish(int dst);
   // add() without the pending post-op operands (reorders the op needs first).
   void add_step(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,
                 std::vector<std::pair<int, Arg>> args);
@@ -411,17 +415,36 @@ void Builder::add(const dnnl::primitive& primitive, const dnnl::primitive_desc_b
                   std::vector<std::pair<int, Arg>> args) {
   args.insert(args.end(), post_op_args_.begin(), post_op_args_.end());
   post_op_args_.clear();
-  Step swish;  // the swish attr() left out, in place on the destination
-  if (own_swish_) {
-    own_swish_ = false;
-    for (const auto& [arg, view] : args)
-      if (arg == DNNL_ARG_DST) swish.args = {{DNNL_ARG_DST, view}};
-    SKIFF_ASSERT(!swish.args.empty() &&
-                 exec_->views[swish.args[0].second].desc.data_type() == dnnl::memory::data_type::f32);
-    swish.own_swish = true;
-  }
+  int dst = -1;
+  for (const auto& [arg, view] : args)
+    if (arg == DNNL_ARG_DST) dst = view;
   add_step(primitive, pd, std::move(args));
-  if (swish.own_swish) exec_->steps.push_back(std::move(swish));
+  add_own_swish(dst);
+}
+
+void Builder::add_own(std::shared_ptr<const OwnStep> step, std::vector<Arg> args, double work_ns) {
+  SKIFF_ASSERT(step != nullptr);
+  const int dst = args.empty() ? -1 : args.back();
+  for (const auto& [arg, view] : post_op_args_) args.push_back(view);
+  post_op_args_.clear();
+  node_work_ns_ += work_ns;
+  Step own;
+  own.own = std::move(step);
+  for (Arg a : args) own.args.emplace_back(0, a);
+  exec_->steps.push_back(std::move(own));
+  add_own_swish(dst);
+}
+
+// The swish attr() left out, in place on `dst` (the primitive's
+// destination; an own step's last argument).
+void Builder::add_own_swish(int dst) {
+  if (!own_swish_) return;
+  own_swish_ = false;
+  SKIFF_ASSERT(dst >= 0 && exec_->views[dst].desc.data_type() == dnnl::memory::data_type::f32);
+  Step swish;
+  swish.own = swish_step(static_cast<int64_t>(exec_->views[dst].desc.get_size() / sizeof(float)));
+  swish.args = {{DNNL_ARG_DST, dst}};
+  exec_->steps.push_back(std::move(swish));
 }
 
 void Builder::add_step(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,
@@ -431,7 +454,10 @@ void Builder::add_step(const dnnl::primitive& primitive, const dnnl::primitive_d
   node_work_ns_ += estimate_ns(primitive, touched, pd.weights_desc(), pd.dst_desc());
   const md scratch = pd.scratchpad_desc();
   if (scratch.get_size() > 0) args.emplace_back(DNNL_ARG_SCRATCHPAD, temporary(scratch));
-  exec_->steps.push_back(Step{primitive, std::move(args), -1, 0});
+  Step step;
+  step.primitive = primitive;
+  step.args = std::move(args);
+  exec_->steps.push_back(std::move(step));
 }
 
 std::vector<Value> Builder::native_prepare(size_t index) {
@@ -479,7 +505,9 @@ void Builder::build_native(size_t index) {
     call.outputs[o] = output(o, shape, plain_md(shape));
   }
   exec_->natives.push_back(std::move(call));
-  exec_->steps.push_back(Step{dnnl::primitive(), {}, static_cast<int>(exec_->natives.size() - 1), 0});
+  Step step;
+  step.native = static_cast<int>(exec_->natives.size() - 1);
+  exec_->steps.push_back(std::move(step));
   ++exec_->native_nodes;
 }
 

@@ -1,4 +1,5 @@
 #include "engines/dnnl/common.h"
+#include "engines/dnnl/own_post_ops.h"
 
 namespace skiff::dnnl_engine {
 
@@ -94,6 +95,52 @@ bool fused_activation(const ir::Node& node, EltwiseChain* chain) {
   else if (activation == "GeluTanh") chain->push_back({alg::eltwise_gelu_tanh, 0.f, 0.f});
   else if (activation == "Silu") chain->push_back({alg::eltwise_swish, 1.f, 0.f});
   else return false;
+  return true;
+}
+
+bool own_post_ops(const dnnl::post_ops& ops, int64_t channels, int first_operand,
+                        std::vector<OwnPostOp>* out) {
+  using alg = dnnl::algorithm;
+  out->clear();
+  int operand = first_operand;
+  for (int i = 0; i < ops.len(); ++i) {
+    OwnPostOp op;
+    switch (ops.kind(i)) {
+      case dnnl::primitive::kind::sum:
+        op.kind = OwnPostOp::Kind::kSum;
+        ops.get_params_sum(i, op.scale);
+        break;
+      case dnnl::primitive::kind::eltwise: {
+        float scale = 1;
+        ops.get_params_eltwise(i, scale, op.algorithm, op.alpha, op.beta);
+        const alg a = op.algorithm;
+        if (scale != 1.f || !(a == alg::eltwise_relu || a == alg::eltwise_clip || a == alg::eltwise_clip_v2 ||
+                              a == alg::eltwise_linear || a == alg::eltwise_hardswish))
+          return false;
+        break;
+      }
+      case dnnl::primitive::kind::binary: {
+        op.kind = OwnPostOp::Kind::kBinary;
+        md operand_md;
+        ops.get_params_binary(i, op.algorithm, operand_md);
+        const alg a = op.algorithm;
+        if (!(a == alg::binary_add || a == alg::binary_mul || a == alg::binary_sub || a == alg::binary_div ||
+              a == alg::binary_max || a == alg::binary_min) ||
+            operand_md.data_type() != dt::f32)
+          return false;
+        const dims d = operand_md.dims();
+        int64_t elements = 1;
+        for (auto v : d) elements *= v;
+        op.per_channel = elements > 1;
+        if (op.per_channel && (d.size() < 2 || d[1] != channels || elements != channels)) return false;
+        op.operand = operand++;
+        break;
+      }
+      default:
+        return false;
+    }
+    out->push_back(op);
+  }
   return true;
 }
 

@@ -3,11 +3,70 @@
 // picks its layouts (channels-last for its brgconv kernels on AVX-512,
 // 8/16-channel blocks elsewhere), which is where its direct convolutions
 // reach ~90% of FMA peak; weights are reordered once.
+#include "core/parallel.h"
+#include "engines/dnnl/depthwise.h"
+#include "engines/dnnl/own_gemm.h"
 #include "engines/dnnl/op.h"
 
 namespace skiff::dnnl_engine {
 
 namespace {
+
+// A 4-D layout whose memory order is N, H, W, C (plain is, at 1x1 pixels).
+bool channels_last(const md& desc) {
+  const tag t = layout_tag(desc);
+  return t == tag::acdb || (t == tag::abcd && desc.dims()[2] * desc.dims()[3] == 1);
+}
+
+class GemmStep final : public OwnStep {
+ public:
+  GemmStep(const OwnGemmShape& shape, std::vector<OwnPostOp> post_ops, bool has_bias)
+      : shape_(shape), post_ops_(std::move(post_ops)), has_bias_(has_bias) {}
+  void run(void* const* data) const override {
+    OwnGemmArgs g;
+    g.shape = &shape_;
+    g.post_ops = &post_ops_;
+    g.a = static_cast<const float*>(data[0]);
+    g.b = static_cast<const float*>(data[1]);
+    g.bias = has_bias_ ? static_cast<const float*>(data[2]) : nullptr;
+    g.c = static_cast<float*>(data[has_bias_ ? 3 : 2]);
+    g.operands = data;
+    const OwnGemmTiling t = own_gemm_tiling(shape_);
+    // Nanoseconds a tile, at ~100 GFLOP/s.
+    const int64_t tile_ns = 1 + t.rows * t.vectors * 16 * shape_.k / 50;
+    const int64_t tiles = t.row_tiles * t.column_tiles;
+    parallel_for(tiles, tile_ns, [&](int64_t begin, int64_t end) { own_gemm_avx512(g, begin, end); });
+  }
+
+ private:
+  OwnGemmShape shape_;
+  std::vector<OwnPostOp> post_ops_;
+  bool has_bias_;
+};
+
+class DepthwiseStep final : public OwnStep {
+ public:
+  DepthwiseStep(const DepthwiseShape& shape, std::vector<OwnPostOp> post_ops, bool has_bias)
+      : shape_(shape), post_ops_(std::move(post_ops)), has_bias_(has_bias) {}
+  void run(void* const* data) const override {
+    DepthwiseArgs a;
+    a.shape = &shape_;
+    a.post_ops = &post_ops_;
+    a.src = static_cast<const float*>(data[0]);
+    a.weights = static_cast<const float*>(data[1]);
+    a.bias = has_bias_ ? static_cast<const float*>(data[2]) : nullptr;
+    a.dst = static_cast<float*>(data[has_bias_ ? 3 : 2]);
+    a.operands = data;
+    // Nanoseconds a row, at ~50 GFLOP/s.
+    const int64_t row_ns = 1 + shape_.out_w * shape_.channels * shape_.kernel_h * shape_.kernel_w / 25;
+    parallel_for(shape_.batch * shape_.out_h, row_ns, [&](int64_t begin, int64_t end) { depthwise_avx512(a, begin, end); });
+  }
+
+ private:
+  DepthwiseShape shape_;
+  std::vector<OwnPostOp> post_ops_;
+  bool has_bias_;
+};
 
 struct Window {
   std::vector<int64_t> kernel_shape, strides, dilations, pads;
@@ -138,6 +197,7 @@ class ConvOp final : public DnnlOp {
         // no Winograd implementation on this CPU or for this case
       }
     }
+    if (!winograd && (own_depthwise(b, x, w, y, g, pd, attr) || own_pointwise(b, x, w, y, g, pd, attr))) return true;
     const auto& chosen = winograd ? winograd : pd;
     std::vector<std::pair<int, Arg>> args{
         {DNNL_ARG_SRC, b.input(0, chosen.src_desc())},
@@ -161,6 +221,78 @@ class ConvOp final : public DnnlOp {
   }
 
  private:
+  // A depthwise convolution on DepthwiseStep (depthwise.h) when oneDNN
+  // chose channels-last for it and the kernel covers its case.
+  bool own_depthwise(OpBuilder& b, const Shape& x, const Shape& w, const Shape& y, const Geometry& g,
+                     const dnnl::convolution_forward::primitive_desc& pd, const dnnl::primitive_attr& attr) const {
+    if (!b.own_kernels() || x.size() != 4 || window_.group != x[1] || w[0] != x[1] || w[1] != 1) return false;
+    if (g.dilations[0] != 0 || g.dilations[1] != 0) return false;
+    // Strided and narrow ones stay with oneDNN, which is faster there
+    // (docs/kernels.md "Own depthwise and 1x1 convolutions").
+    if (g.strides[0] != 1 || g.strides[1] != 1 || y[3] < 8) return false;
+    if (!channels_last(pd.src_desc()) || !channels_last(pd.dst_desc())) return false;
+    const bool has_bias = b.has_input(2);
+    if (has_bias && b.input_shape(2) != Shape{w[0]}) return false;
+    std::vector<OwnPostOp> post_ops;
+    if (!own_post_ops(attr.get_post_ops(), y[1], has_bias ? 4 : 3, &post_ops)) return false;
+    DepthwiseShape s;
+    s.batch = x[0];
+    s.channels = x[1];
+    s.in_h = x[2];
+    s.in_w = x[3];
+    s.out_h = y[2];
+    s.out_w = y[3];
+    s.kernel_h = w[2];
+    s.kernel_w = w[3];
+    s.stride_h = g.strides[0];
+    s.stride_w = g.strides[1];
+    s.pad_top = g.padding_l[0];
+    s.pad_left = g.padding_l[1];
+    const dims weight_dims{w[0], 1, 1, w[2], w[3]};
+    std::vector<Arg> args{b.input(0, pd.src_desc()),
+                          b.input_as(1, plain_md(Shape(weight_dims)), md(weight_dims, dt::f32, tag::Goihw16g))};
+    if (has_bias) args.push_back(b.input(2, plain_md({w[0]})));
+    args.push_back(b.output(0, y, pd.dst_desc()));
+    const double macs = static_cast<double>(y[0] * y[1] * y[2] * y[3] * w[2] * w[3]);
+    const double bytes = 4.0 * static_cast<double>(x[0] * x[1] * x[2] * x[3] + y[0] * y[1] * y[2] * y[3]);
+    b.add_own(std::make_shared<DepthwiseStep>(s, std::move(post_ops), has_bias), std::move(args),
+              2 * macs / 50 + bytes / 10);
+    return true;
+  }
+
+  // A 1x1 convolution (stride 1, no padding) on GemmStep (own_gemm.h) when
+  // oneDNN chose channels-last for it.
+  bool own_pointwise(OpBuilder& b, const Shape& x, const Shape& w, const Shape& y, const Geometry& g,
+                     const dnnl::convolution_forward::primitive_desc& pd, const dnnl::primitive_attr& attr) const {
+    if (!b.own_kernels() || x.size() != 4 || window_.group != 1 || w[2] != 1 || w[3] != 1) return false;
+    // Large maps with few input channels stay with oneDNN, which is faster
+    // there (docs/kernels.md "Own depthwise and 1x1 convolutions").
+    if (x[1] < 128 && x[0] * x[2] * x[3] > 256) return false;
+    for (size_t d = 0; d < 2; ++d)
+      if (g.strides[d] != 1 || g.padding_l[d] != 0 || g.padding_r[d] != 0) return false;
+    if (!channels_last(pd.src_desc()) || !channels_last(pd.dst_desc())) return false;
+    const bool has_bias = b.has_input(2);
+    if (has_bias && b.input_shape(2) != Shape{w[0]}) return false;
+    std::vector<OwnPostOp> post_ops;
+    if (!own_post_ops(attr.get_post_ops(), y[1], has_bias ? 4 : 3, &post_ops)) return false;
+    OwnGemmShape s;
+    s.m = x[0] * x[2] * x[3];
+    s.k = x[1];
+    s.n = w[0];
+    s.lda = s.k;
+    s.ldc = s.n;
+    const dims weight_dims = to_dims(w);
+    std::vector<Arg> args{b.input(0, pd.src_desc()),
+                          b.input_as(1, plain_md(w), md(weight_dims, dt::f32, tag::Oihw16o))};
+    if (has_bias) args.push_back(b.input(2, plain_md({w[0]})));
+    args.push_back(b.output(0, y, pd.dst_desc()));
+    const double macs = static_cast<double>(s.m * s.n * s.k);
+    const double bytes = 4.0 * static_cast<double>(s.m * s.k + s.m * s.n + s.k * s.n);
+    b.add_own(std::make_shared<GemmStep>(s, std::move(post_ops), has_bias), std::move(args),
+              2 * macs / 50 + bytes / 10);
+    return true;
+  }
+
   Window window_;
   EltwiseChain activation_;
 };

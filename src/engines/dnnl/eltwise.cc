@@ -6,10 +6,25 @@
 #include <limits>
 
 #include "engines/dnnl/op.h"
+#include "engines/dnnl/swish.h"
+#include "engines/native/elementwise.h"
 
 namespace skiff::dnnl_engine {
 
 namespace {
+
+class SwishStep final : public OwnStep {
+ public:
+  explicit SwishStep(int64_t n) : n_(n) {}
+  void run(void* const* data) const override {
+    float* x = static_cast<float*>(data[0]);
+    // ~0.20 ns an element: 250 ns a block of kVecBlock, roughly.
+    vec_parallel_for(n_, 250, [&](int64_t begin, int64_t end) { swish_avx512(x + begin, end - begin); });
+  }
+
+ private:
+  int64_t n_;
+};
 
 using alg = dnnl::algorithm;
 
@@ -113,5 +128,7 @@ SKIFF_DNNL_OP("", "Sqrt", 6, kLatestOpset, EltwiseOp, EltwiseOp::accepts);
 SKIFF_DNNL_OP("", "Exp", 6, kLatestOpset, EltwiseOp, EltwiseOp::accepts);
 SKIFF_DNNL_OP("", "Gelu", 20, kLatestOpset, EltwiseOp, EltwiseOp::accepts);
 SKIFF_DNNL_OP("", "Clip", 6, kLatestOpset, EltwiseOp, EltwiseOp::accepts);  // 11: min/max become inputs
+
+std::shared_ptr<const OwnStep> swish_step(int64_t n) { return std::make_shared<SwishStep>(n); }
 
 }  // namespace skiff::dnnl_engine

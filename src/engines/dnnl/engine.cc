@@ -85,7 +85,11 @@ class SingleNodeKernel final : public Kernel {
     if (!def || !def->accepts(OpInfo{node, info.opset(), body_}))
       info.unsupported("the dnnl engine does not take this node");
     const std::map<std::string, int64_t> opsets{{node.domain, info.opset()}};
-    region_ = std::make_unique<RegionKernel>(Region{body_, opsets, node.label()}, EngineOptions{});
+    // A node run alone has no model to fix its input shapes: every call may
+    // bring new ones.
+    EngineOptions options;
+    options.dynamic_shapes = true;
+    region_ = std::make_unique<RegionKernel>(Region{body_, opsets, node.label()}, options);
   }
 
   void compute(KernelContext& ctx) const override {

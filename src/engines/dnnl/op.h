@@ -27,6 +27,19 @@ namespace skiff::dnnl_engine {
 // A buffer a step reads or writes, as an index into the signature's buffers.
 using Arg = int;
 
+// A step of skiff's own code in place of a oneDNN primitive. Its code is
+// compiled once and shared by every signature: a oneDNN 2.6 primitive is
+// code generated for one shape, which a call after other shapes finds cold
+// in the caches (~5-15 us a primitive, docs/performance.md "What a change
+// of width costs"), and which takes ~0.1-0.3 ms to generate at a new shape.
+class OwnStep {
+ public:
+  virtual ~OwnStep() = default;
+  // data[k]: the memory of the k-th argument the step was added with.
+  // Runs on the calling thread's OpenMP team (parallel_for).
+  virtual void run(void* const* data) const = 0;
+};
+
 class OpBuilder {
  public:
   virtual ~OpBuilder() = default;
@@ -85,8 +98,18 @@ class OpBuilder {
   // run on stand-ins of the input shapes and the real constants); false when
   // it rejects them. For ops whose shape rules are intricate (Resize).
   virtual bool native_output_shapes(std::vector<Shape>* shapes) = 0;
+  // Whether to use own steps (add_own) where they are as fast as oneDNN:
+  // the model has dynamic input shapes (EngineOptions::dynamic_shapes) and
+  // the CPU has AVX-512F (avx512_kernels()).
+  virtual bool own_kernels() const = 0;
   virtual void add(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,
                    std::vector<std::pair<int, Arg>> args) = 0;
+  // An own step in place of a primitive built with attr(): `args` in the
+  // order step.run() reads them, the destination last, then the operands of
+  // the attr's binary post-ops in post-op order. `work_ns` estimates its time (as for
+  // primitives: 50 GFLOP/s, 10 GB/s), which decides whether the node runs
+  // on one thread.
+  virtual void add_own(std::shared_ptr<const OwnStep> step, std::vector<Arg> args, double work_ns) = 0;
 };
 
 class DnnlOp {

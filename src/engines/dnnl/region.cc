@@ -10,9 +10,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/cpu.h"
 #include "core/pages.h"
-#include "engines/dnnl/swish.h"
-#include "engines/native/elementwise.h"
 #include "engines/partition.h"
 
 namespace skiff::dnnl_engine {
@@ -144,7 +143,8 @@ bool is_scalar(const ir::Graph& body, const std::string& value, float expected) 
 }  // namespace
 
 RegionKernel::RegionKernel(const Region& region, const EngineOptions& options)
-    : name_(region.name), body_(region.body), capacity_(std::max<size_t>(1, options.primitive_cache_capacity)) {
+    : name_(region.name), body_(region.body), capacity_(std::max<size_t>(1, options.primitive_cache_capacity)),
+      own_kernels_(options.dynamic_shapes && avx512_kernels()) {
   const size_t n = body_.nodes.size();
   order_ = body_.topological_order();
   position_.assign(n, 0);
@@ -498,6 +498,7 @@ void RegionKernel::compute(KernelContext& ctx) const {
   // Arguments through the C API: primitive::execute would build a hash map
   // and then a vector of them for every step of every call.
   std::vector<dnnl_exec_arg_t> args;
+  std::vector<void*> own_data;
   for (const Step& step : exec->steps) {
     if (step.native >= 0) {
       stream.wait();
@@ -528,18 +529,17 @@ void RegionKernel::compute(KernelContext& ctx) const {
       }
       continue;
     }
-    if (step.own_swish) {
-      const dnnl::memory& m = memories[step.args[0].second];
-      float* data = static_cast<float*>(m.get_data_handle());
-      // ~0.20 ns an element: 250 ns a block of kVecBlock, roughly.
-      vec_parallel_for(static_cast<int64_t>(m.get_desc().get_size() / sizeof(float)), 250,
-                       [&](int64_t begin, int64_t end) { swish_avx512(data + begin, end - begin); });
+    const bool own_threads = step.threads > 0 && step.threads != threads;
+    if (own_threads) omp_set_num_threads(step.threads);
+    if (step.own) {
+      own_data.clear();
+      for (const auto& arg : step.args) own_data.push_back(memories[arg.second].get_data_handle());
+      step.own->run(own_data.data());
+      if (own_threads) omp_set_num_threads(threads);
       continue;
     }
     args.clear();
     for (const auto& [arg, view] : step.args) args.push_back({arg, memories[view].get()});
-    const bool own_threads = step.threads > 0 && step.threads != threads;
-    if (own_threads) omp_set_num_threads(step.threads);
     const dnnl_status_t status =
         dnnl_primitive_execute(step.primitive.get(), stream.get(), static_cast<int>(args.size()), args.data());
     if (own_threads) omp_set_num_threads(threads);

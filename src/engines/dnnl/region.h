@@ -68,9 +68,9 @@ struct Step {
   std::vector<std::pair<int, int>> args;  // DNNL_ARG_* -> view
   int native = -1;                        // index in Exec::natives, or -1
   int threads = 0;                        // 1: built and run on one thread (small work)
-  // Swish of skiff's own (swish.h) in place on the step's one view, padding
-  // included (swish keeps 0 at 0); `primitive` is then empty.
-  bool own_swish = false;
+  // Code of skiff's own instead of `primitive` (then empty): run() gets the
+  // memory of args' views in order (their DNNL_ARG_* keys unused).
+  std::shared_ptr<const OwnStep> own;
 };
 
 // The dnnl::memory objects of one Exec's views, as one thread last used
@@ -117,6 +117,8 @@ class RegionKernel final : public Kernel {
   int last_reader(const std::string& value) const;
   int position(size_t index) const { return position_[index]; }
   const std::string& name() const { return name_; }
+  // EngineOptions::dynamic_shapes: own steps (OwnStep) where they are as fast.
+  bool own_kernels() const { return own_kernels_; }
 
   // Weights reordered to `desc`, shared by every signature and thread.
   // `source` describes the weight's plain data (its dims may differ from the
@@ -151,6 +153,7 @@ class RegionKernel final : public Kernel {
   std::vector<std::vector<ChainItem>> chains_;
   std::unordered_map<std::string, int> last_reader_;
   size_t capacity_;
+  bool own_kernels_;
 
   // LRU of signatures: most recent at the front.
   mutable std::mutex cache_mutex_;

@@ -11,6 +11,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+
+#include "engines/dnnl/op.h"
 
 namespace skiff::dnnl_engine {
 
@@ -21,5 +24,9 @@ namespace skiff::dnnl_engine {
 // NaN, +inf stays +inf and -inf gives NaN (-inf * 0, as the unfused
 // x * Sigmoid(x) does). AVX-512F only: call it when avx512_kernels().
 void swish_avx512(float* x, int64_t n);
+
+// The step that applies swish_avx512 in place to its one argument, `n`
+// floats (a blocked layout's padding included: swish keeps 0 at 0).
+std::shared_ptr<const OwnStep> swish_step(int64_t n);
 
 }  // namespace skiff::dnnl_engine

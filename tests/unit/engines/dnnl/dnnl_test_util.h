@@ -18,6 +18,12 @@ inline Tensor random_tensor(Shape shape, uint64_t seed, float low = -1.f, float 
   return t;
 }
 
+// n values uniform in [-1, 1): the data of the kernel tests.
+inline std::vector<float> random_floats(size_t n, uint64_t seed) {
+  const Tensor t = random_tensor({static_cast<int64_t>(n)}, seed);
+  return std::vector<float>(t.data<float>(), t.data<float>() + n);
+}
+
 // Every output of `spec` on dnnl matches native within atol + rtol * |ref|.
 inline void expect_dnnl_matches_native(OpSpec spec, const std::vector<Tensor>& inputs, float atol = 1e-4f,
                                        float rtol = 1e-4f) {

@@ -1,0 +1,61 @@
+// A matrix product of skiff's own for the region's own steps: the 1x1
+// convolutions of channels-last feature maps (a pixel is a row, a channel a
+// column). oneDNN 2.6 generates brgemm kernels for each shape of these; on
+// the PaddleOCR recognizer they were 21 of its 76 primitives and most of
+// the ~620 KB of code one input width brings, code that a stream of many
+// widths finds cold in the caches on every call. This kernel is compiled
+// once for every shape.
+//
+// C = post_ops(A B + bias): A is M x K row-major (row stride lda), B comes
+// packed as oneDNN's Oihw16o weights of the convolution (N x K, 16 rows of
+// it interleaved: element (k, n) at ((n / 16) K + k) 16 + n % 16, zero
+// past N), C is M x N row-major (row stride ldc).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engines/dnnl/own_post_ops.h"
+
+namespace skiff::dnnl_engine {
+
+struct OwnGemmShape {
+  int64_t m = 0, n = 0, k = 0, lda = 0, ldc = 0;
+};
+
+struct OwnGemmArgs {
+  const OwnGemmShape* shape;
+  const std::vector<OwnPostOp>* post_ops;
+  const float* a;
+  const float* b;      // packed, see above
+  const float* bias;   // [N] or nullptr
+  float* c;
+  void* const* operands;  // binary operands by OwnPostOp::operand
+};
+
+// How the kernel cuts C into tiles: `rows` x `vectors` * 16 columns (24
+// accumulators: 6 x 4 when N is a multiple of 64 columns, else 8 x 3 and
+// a narrower last tile where N is no multiple of 48), in row-tile-major
+// order when B is small enough to stay in the caches (each row of A is
+// then read once, C written in order), else column-tile-major, so that a
+// thread's share of the tiles reuses the same columns of B.
+struct OwnGemmTiling {
+  int64_t rows, vectors, row_tiles, column_tiles;
+  bool rows_outer;
+};
+inline OwnGemmTiling own_gemm_tiling(const OwnGemmShape& s) {
+  const int64_t vectors = (s.n + 15) / 16;
+  OwnGemmTiling t{};
+  t.vectors = vectors % 4 == 0 ? 4 : 3;
+  t.rows = t.vectors == 4 ? 6 : 8;
+  t.row_tiles = (s.m + t.rows - 1) / t.rows;
+  t.column_tiles = (vectors + t.vectors - 1) / t.vectors;
+  t.rows_outer = s.k * s.n * 4 <= (128 << 10);
+  return t;
+}
+
+// Tiles [begin, end) of the row_tiles * column_tiles of own_gemm_tiling.
+// AVX-512F: call only when avx512_kernels() (core/cpu.h).
+void own_gemm_avx512(const OwnGemmArgs& args, int64_t begin, int64_t end);
+
+}  // namespace skiff::dnnl_engine
