@@ -98,7 +98,7 @@ bool fused_activation(const ir::Node& node, EltwiseChain* chain) {
   return true;
 }
 
-bool own_post_ops(const dnnl::post_ops& ops, int64_t channels, int first_operand,
+bool own_post_ops(const dnnl::post_ops& ops, int64_t channels, int channel_axis, int first_operand,
                         std::vector<OwnPostOp>* out) {
   using alg = dnnl::algorithm;
   out->clear();
@@ -132,7 +132,10 @@ bool own_post_ops(const dnnl::post_ops& ops, int64_t channels, int first_operand
         int64_t elements = 1;
         for (auto v : d) elements *= v;
         op.per_channel = elements > 1;
-        if (op.per_channel && (d.size() < 2 || d[1] != channels || elements != channels)) return false;
+        const int axis = channel_axis < 0 ? static_cast<int>(d.size()) + channel_axis : channel_axis;
+        if (op.per_channel && (axis < 0 || axis >= static_cast<int>(d.size()) || d[axis] != channels ||
+                               elements != channels))
+          return false;
         op.operand = operand++;
         break;
       }

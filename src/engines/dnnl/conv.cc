@@ -18,32 +18,6 @@ bool channels_last(const md& desc) {
   return t == tag::acdb || (t == tag::abcd && desc.dims()[2] * desc.dims()[3] == 1);
 }
 
-class GemmStep final : public OwnStep {
- public:
-  GemmStep(const OwnGemmShape& shape, std::vector<OwnPostOp> post_ops, bool has_bias)
-      : shape_(shape), post_ops_(std::move(post_ops)), has_bias_(has_bias) {}
-  void run(void* const* data) const override {
-    OwnGemmArgs g;
-    g.shape = &shape_;
-    g.post_ops = &post_ops_;
-    g.a = static_cast<const float*>(data[0]);
-    g.b = static_cast<const float*>(data[1]);
-    g.bias = has_bias_ ? static_cast<const float*>(data[2]) : nullptr;
-    g.c = static_cast<float*>(data[has_bias_ ? 3 : 2]);
-    g.operands = data;
-    const OwnGemmTiling t = own_gemm_tiling(shape_);
-    // Nanoseconds a tile, at ~100 GFLOP/s.
-    const int64_t tile_ns = 1 + t.rows * t.vectors * 16 * shape_.k / 50;
-    const int64_t tiles = t.row_tiles * t.column_tiles;
-    parallel_for(tiles, tile_ns, [&](int64_t begin, int64_t end) { own_gemm_avx512(g, begin, end); });
-  }
-
- private:
-  OwnGemmShape shape_;
-  std::vector<OwnPostOp> post_ops_;
-  bool has_bias_;
-};
-
 class DepthwiseStep final : public OwnStep {
  public:
   DepthwiseStep(const DepthwiseShape& shape, std::vector<OwnPostOp> post_ops, bool has_bias)
@@ -234,7 +208,7 @@ class ConvOp final : public DnnlOp {
     const bool has_bias = b.has_input(2);
     if (has_bias && b.input_shape(2) != Shape{w[0]}) return false;
     std::vector<OwnPostOp> post_ops;
-    if (!own_post_ops(attr.get_post_ops(), y[1], has_bias ? 4 : 3, &post_ops)) return false;
+    if (!own_post_ops(attr.get_post_ops(), y[1], 1, has_bias ? 4 : 3, &post_ops)) return false;
     DepthwiseShape s;
     s.batch = x[0];
     s.channels = x[1];
@@ -274,7 +248,7 @@ class ConvOp final : public DnnlOp {
     const bool has_bias = b.has_input(2);
     if (has_bias && b.input_shape(2) != Shape{w[0]}) return false;
     std::vector<OwnPostOp> post_ops;
-    if (!own_post_ops(attr.get_post_ops(), y[1], has_bias ? 4 : 3, &post_ops)) return false;
+    if (!own_post_ops(attr.get_post_ops(), y[1], 1, has_bias ? 4 : 3, &post_ops)) return false;
     OwnGemmShape s;
     s.m = x[0] * x[2] * x[3];
     s.k = x[1];
@@ -288,7 +262,7 @@ class ConvOp final : public DnnlOp {
     args.push_back(b.output(0, y, pd.dst_desc()));
     const double macs = static_cast<double>(s.m * s.n * s.k);
     const double bytes = 4.0 * static_cast<double>(s.m * s.k + s.m * s.n + s.k * s.n);
-    b.add_own(std::make_shared<GemmStep>(s, std::move(post_ops), has_bias), std::move(args),
+    b.add_own(own_gemm_step(s, std::move(post_ops), has_bias), std::move(args),
               2 * macs / 50 + bytes / 10);
     return true;
   }

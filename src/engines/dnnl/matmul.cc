@@ -2,9 +2,46 @@
 // Constant right-hand sides are given to oneDNN as format_tag::any and
 // reordered once into the packed layout it picks; batch dimensions broadcast
 // as numpy does (oneDNN broadcasts dims of size 1 on either side).
+#include "core/parallel.h"
 #include "engines/dnnl/op.h"
+#include "engines/dnnl/own_gemm.h"
 
 namespace skiff::dnnl_engine {
+
+namespace {
+
+class GemmStep final : public OwnStep {
+ public:
+  GemmStep(const OwnGemmShape& shape, std::vector<OwnPostOp> post_ops, bool has_bias)
+      : shape_(shape), post_ops_(std::move(post_ops)), has_bias_(has_bias) {}
+  void run(void* const* data) const override {
+    OwnGemmArgs g;
+    g.shape = &shape_;
+    g.post_ops = &post_ops_;
+    g.a = static_cast<const float*>(data[0]);
+    g.b = static_cast<const float*>(data[1]);
+    g.bias = has_bias_ ? static_cast<const float*>(data[2]) : nullptr;
+    g.c = static_cast<float*>(data[has_bias_ ? 3 : 2]);
+    g.operands = data;
+    const OwnGemmTiling t = own_gemm_tiling(shape_);
+    // Nanoseconds a tile, at ~100 GFLOP/s.
+    const int64_t tile_ns = 1 + t.rows * t.vectors * 16 * shape_.k / 50;
+    const int64_t tiles = t.row_tiles * t.column_tiles;
+    parallel_for(tiles, tile_ns, [&](int64_t begin, int64_t end) { own_gemm_avx512(g, begin, end); });
+  }
+
+ private:
+  OwnGemmShape shape_;
+  std::vector<OwnPostOp> post_ops_;
+  bool has_bias_;
+};
+
+}  // namespace
+
+std::shared_ptr<const OwnStep> own_gemm_step(const OwnGemmShape& shape, std::vector<OwnPostOp> post_ops,
+                                             bool has_bias) {
+  return std::make_shared<GemmStep>(shape, std::move(post_ops), has_bias);
+}
 
 namespace {
 
@@ -80,6 +117,7 @@ class MatmulOp final : public DnnlOp {
     }
     const dnnl::matmul::desc desc(src, weights, bias, plain_md(y));
     const dnnl::matmul::primitive_desc pd(desc, attr, cpu_engine());
+    if (alpha_ == 1.f && own_matmul(b, a, w, m, n, k, out, bias, attr)) return true;
     std::vector<std::pair<int, Arg>> args{
         {DNNL_ARG_SRC, b.input_as(0, src, src)},
         {DNNL_ARG_WEIGHTS, b.input_as(1, weights_source, pd.weights_desc())}};
@@ -90,6 +128,46 @@ class MatmulOp final : public DnnlOp {
   }
 
  private:
+  // A product with a constant 2-D right-hand side on the own GEMM
+  // (own_gemm.h), A read as [rows, K] with all batch dims as rows.
+  bool own_matmul(OpBuilder& b, const Shape& a, const Shape& w, int64_t m, int64_t n, int64_t k, const Shape& out,
+                  const md& bias, const dnnl::primitive_attr& attr) const {
+    if (!b.own_kernels() || trans_a_ || !b.constant(1)) return false;
+    int64_t rows = m;
+    for (size_t d = 0; d + 2 < a.size(); ++d) {
+      if (w[d] != 1) return false;
+      rows *= a[d];
+    }
+    const bool has_bias = !bias.is_zero();
+    if (has_bias) {
+      const dims c = bias.dims();
+      for (size_t d = 0; d + 1 < c.size(); ++d)
+        if (c[d] != 1) return false;
+      if (c.back() != n) return false;
+    }
+    std::vector<OwnPostOp> post_ops;
+    if (!own_post_ops(attr.get_post_ops(), n, -1, has_bias ? 4 : 3, &post_ops)) return false;
+    OwnGemmShape s;
+    s.m = rows;
+    s.n = n;
+    s.k = k;
+    s.lda = k;
+    s.ldc = n;
+    // B as the [N, K, 1, 1] weights of a 1x1 convolution (Oihw16o packs it
+    // as the kernel reads it): B[k][n] is at n + k N, or at k + n K when
+    // transposed.
+    const dims as_conv{n, k, 1, 1};
+    const md source(as_conv, dt::f32, trans_b_ ? dims{k, 1, 1, 1} : dims{1, n, 1, 1});
+    std::vector<Arg> args{b.input_as(0, plain_md({rows, k}), plain_md({rows, k})),
+                          b.input_as(1, source, md(as_conv, dt::f32, tag::Oihw16o))};
+    if (has_bias) args.push_back(b.input(2, plain_md({n})));
+    args.push_back(b.alias(b.output(0, out, plain_md(out)), plain_md({rows, n})));
+    const double macs = static_cast<double>(rows * n * k);
+    const double bytes = 4.0 * static_cast<double>(rows * k + rows * n + k * n);
+    b.add_own(own_gemm_step(s, std::move(post_ops), has_bias), std::move(args), 2 * macs / 50 + bytes / 10);
+    return true;
+  }
+
   bool gemm_, trans_a_, trans_b_;
   float alpha_, beta_;
   EltwiseChain activation_;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engines/dnnl/op.h"
 #include "engines/dnnl/own_post_ops.h"
 
 namespace skiff::dnnl_engine {
@@ -57,5 +58,11 @@ inline OwnGemmTiling own_gemm_tiling(const OwnGemmShape& s) {
 // Tiles [begin, end) of the row_tiles * column_tiles of own_gemm_tiling.
 // AVX-512F: call only when avx512_kernels() (core/cpu.h).
 void own_gemm_avx512(const OwnGemmArgs& args, int64_t begin, int64_t end);
+
+// The step that runs own_gemm_avx512 over all tiles (in parallel when they
+// are worth it) on its arguments A, B (packed), bias when `has_bias`, C,
+// then the binary post-op operands.
+std::shared_ptr<const OwnStep> own_gemm_step(const OwnGemmShape& shape, std::vector<OwnPostOp> post_ops,
+                                             bool has_bias);
 
 }  // namespace skiff::dnnl_engine

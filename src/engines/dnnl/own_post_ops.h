@@ -25,8 +25,10 @@ struct OwnPostOp {
 // The post-ops of `ops` in these terms; false when one is beyond the own
 // kernels: eltwise other than relu, clip, linear and hardswish, binary
 // other than add/mul/sub/div/max/min by one value or one value per channel
-// (channel = dim 1 of the operand, `channels` of them). Binary operands
-// are numbered from `first_operand` in post-op order.
-bool own_post_ops(const dnnl::post_ops& ops, int64_t channels, int first_operand, std::vector<OwnPostOp>* out);
+// (`channels` of them along dim `channel_axis` of the operand, counted
+// from the end when negative: 1 for convolutions, -1 for matmuls). Binary
+// operands are numbered from `first_operand` in post-op order.
+bool own_post_ops(const dnnl::post_ops& ops, int64_t channels, int channel_axis, int first_operand,
+                  std::vector<OwnPostOp>* out);
 
 }  // namespace skiff::dnnl_engine

@@ -110,5 +110,34 @@ TEST(DnnlRegion, ResizeWithTheAddAfterItFused) {
   expect_dnnl_matches_native(b.model);
 }
 
+// Products with constant weights in a model whose inputs have an open dim
+// (the case the region runs on the own GEMM on AVX-512 machines): MatMul
+// with batch rows and a fused Relu, Gemm with transB and a bias row, and
+// an N past the 128 KiB row-major limit, against the native engine.
+TEST(DnnlOwnGemm, ProductsWithConstantWeightsMatchTheNativeEngine) {
+  ModelBuilder b;
+  b.input("x", {1, -1, 120})
+      .input("x2", {-1, 72})
+      .weight("w", random_tensor({120, 360}, 1))
+      .weight("wt", random_tensor({40, 72}, 2))
+      .weight("c", random_tensor({1, 40}, 3))
+      .weight("wide", random_tensor({120, 700}, 4))
+      .node("MatMul", {"x", "w"}, {"m"})
+      .node("Relu", {"m"}, {"y1"})
+      .node("Gemm", {"x2", "wt", "c"}, {"y2"}, {make_attr("transB", int64_t{1})})
+      .node("MatMul", {"x", "wide"}, {"y3"})
+      .output("y1")
+      .output("y2")
+      .output("y3");
+  for (int64_t rows : {1, 8, 13}) {
+    const std::vector<Tensor> inputs{random_tensor({1, rows, 120}, 5), random_tensor({rows + 2, 72}, 6)};
+    const auto expected = run_model(b.model, inputs);
+    const auto actual = run_model(b.model, inputs, {"dnnl", "native"});
+    ASSERT_EQ(expected.size(), actual.size());
+    for (size_t i = 0; i < expected.size(); ++i) expect_close(expected[i], actual[i], 1e-4, 1e-4);
+  }
+}
+
+
 }  // namespace
 }  // namespace skiff::testing
