@@ -8,7 +8,11 @@ of a `skiff bench --sweep` run, each width's call after another width
     bench/sweep_steps.py sweep.log 64 103 [--input 1x3x48]
 
 A call starts at the reorder of the input (its first step; `--input` gives
-the input's dims but the last, 1x3x48 by default); calls
+the input's dims but the last, 1x3x48 by default), or, with `--start
+REGEX`, at the first step whose shape field matches REGEX, its group 1
+being the width (when the input reorder is skiff's own and so not in the
+log: `--start 'mb1_ic3oc16_ih48.*_iw(\d+)'`, the recognizer's first
+convolution); calls
 pair up when two in a row have the same width and step count. The first
 round (which builds each width's primitives) is left out; medians over the
 other rounds. Printing the verbose lines costs time in both calls alike, so
@@ -20,15 +24,15 @@ import statistics
 import sys
 
 
-def calls(path, prefix):
+def calls(path, prefix, start_re=None):
     """[(width, [(step name, ms)])] in the order the calls ran."""
-    start = re.compile(re.escape(prefix) + r"x(\d+)$")
+    start = re.compile(start_re or (re.escape(prefix) + r"x(\d+)$"))
     out = []
     for line in open(path):
         if not line.startswith("onednn_verbose,exec"):
             continue
         f = line.rstrip("\n").split(",")
-        m = start.match(f[-2]) if f[3] == "reorder" else None
+        m = start.match(f[-2]) if start_re or f[3] == "reorder" else None
         if m:
             out.append((int(m.group(1)), []))
         if out:
@@ -43,9 +47,14 @@ def main():
         k = args.index("--input")
         prefix = args[k + 1]
         del args[k:k + 2]
+    start_re = None
+    if "--start" in args:
+        k = args.index("--start")
+        start_re = args[k + 1]
+        del args[k:k + 2]
     if not args:
         sys.exit(__doc__)
-    seq = calls(args[0], prefix)
+    seq = calls(args[0], prefix, start_re)
     pairs = collections.defaultdict(list)
     i = 0
     while i + 1 < len(seq):

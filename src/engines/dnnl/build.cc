@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/cpu.h"
+#include "engines/dnnl/own_reorder.h"
 #include "engines/dnnl/region.h"
 #include "engines/dnnl/swish.h"
 
@@ -159,6 +160,16 @@ class Builder final : public OpBuilder {
     undo_.emplace_back(value, created);
   }
   void reorder(int from, int to) {
+    if (r_.own_kernels()) {
+      if (auto own = own_reorder_step(exec_->views[from].desc, exec_->views[to].desc)) {
+        Step step;
+        step.own = std::move(own);
+        step.args = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+        node_work_ns_ += static_cast<double>(exec_->views[from].desc.get_size()) / 4;  // ~1 ns an element
+        exec_->steps.push_back(std::move(step));
+        return;
+      }
+    }
     dnnl::reorder::primitive_desc pd(cpu_engine(), exec_->views[from].desc, cpu_engine(),
                                      exec_->views[to].desc);
     add_step(dnnl::reorder(pd), pd, {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}});

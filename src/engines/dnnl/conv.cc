@@ -201,9 +201,12 @@ class ConvOp final : public DnnlOp {
                      const dnnl::convolution_forward::primitive_desc& pd, const dnnl::primitive_attr& attr) const {
     if (!b.own_kernels() || x.size() != 4 || window_.group != x[1] || w[0] != x[1] || w[1] != 1) return false;
     if (g.dilations[0] != 0 || g.dilations[1] != 0) return false;
-    // Strided and narrow ones stay with oneDNN, which is faster there
-    // (docs/kernels.md "Own depthwise and 1x1 convolutions").
-    if (g.strides[0] != 1 || g.strides[1] != 1 || y[3] < 8) return false;
+    // Rows under 8 columns, strides over 2, and stride 2 over more than
+    // 1 MiB of input stay with oneDNN, which is faster there (docs/kernels.md
+    // "Own kernels for dynamic shapes").
+    if (y[3] < 8 || g.strides[0] > 2 || g.strides[1] > 2 ||
+        ((g.strides[0] == 2 || g.strides[1] == 2) && x[1] * x[2] * x[3] * 4 > (1 << 20)))
+      return false;
     if (!channels_last(pd.src_desc()) || !channels_last(pd.dst_desc())) return false;
     const bool has_bias = b.has_input(2);
     if (has_bias && b.input_shape(2) != Shape{w[0]}) return false;
@@ -239,9 +242,10 @@ class ConvOp final : public DnnlOp {
   bool own_pointwise(OpBuilder& b, const Shape& x, const Shape& w, const Shape& y, const Geometry& g,
                      const dnnl::convolution_forward::primitive_desc& pd, const dnnl::primitive_attr& attr) const {
     if (!b.own_kernels() || x.size() != 4 || window_.group != 1 || w[2] != 1 || w[3] != 1) return false;
-    // Large maps with few input channels stay with oneDNN, which is faster
-    // there (docs/kernels.md "Own depthwise and 1x1 convolutions").
-    if (x[1] < 128 && x[0] * x[2] * x[3] > 256) return false;
+    // Maps over 1024 pixels with under 128 input channels stay with oneDNN,
+    // which is faster there (docs/kernels.md "Own kernels for dynamic
+    // shapes").
+    if (x[1] < 128 && x[0] * x[2] * x[3] > 1024) return false;
     for (size_t d = 0; d < 2; ++d)
       if (g.strides[d] != 1 || g.padding_l[d] != 0 || g.padding_r[d] != 0) return false;
     if (!channels_last(pd.src_desc()) || !channels_last(pd.dst_desc())) return false;

@@ -28,7 +28,10 @@ namespace {
 using avx512::finish;
 using avx512::load;
 
-constexpr int kColumns = 8;  // output columns a register block holds
+// Output columns a register block holds: with its inputs (7 SW + KW of
+// them) and accumulators it must fit the 32 vector registers.
+template <int SW>
+constexpr int kColumns = SW >= 2 ? 6 : 8;
 
 // Generic case (kernel width and stride not compiled in): columns one at
 // a time, the bounds checked per tap.
@@ -105,8 +108,9 @@ struct Row {
   void run() const {
     const int64_t width = a.shape->out_w;
     int64_t ox = 0;
-    for (; ox + kColumns <= width; ox += kColumns) columns<kColumns>(ox);
-    if (ox + 4 <= width) columns<4>(ox), ox += 4;
+    constexpr int kBlock = kColumns<SW>;
+    for (; ox + kBlock <= width; ox += kBlock) columns<kBlock>(ox);
+    if (kBlock > 4 && ox + 4 <= width) columns<4>(ox), ox += 4;
     if (ox + 2 <= width) columns<2>(ox), ox += 2;
     if (ox < width) columns<1>(ox);
   }
