@@ -31,9 +31,12 @@ class DepthwiseStep final : public OwnStep {
     a.bias = has_bias_ ? static_cast<const float*>(data[2]) : nullptr;
     a.dst = static_cast<float*>(data[has_bias_ ? 3 : 2]);
     a.operands = data;
-    // Nanoseconds a row, at ~50 GFLOP/s.
-    const int64_t row_ns = 1 + shape_.out_w * shape_.channels * shape_.kernel_h * shape_.kernel_w / 25;
-    parallel_for(shape_.batch * shape_.out_h, row_ns, [&](int64_t begin, int64_t end) { depthwise_avx512(a, begin, end); });
+    // Items of one row and 16 channels (even 3 rows split evenly over 2
+    // threads), ~1 ns each per 16 multiply-adds.
+    const int64_t blocks = (shape_.channels + 15) / 16;
+    const int64_t item_ns = 1 + shape_.out_w * shape_.kernel_h * shape_.kernel_w;
+    parallel_for(shape_.batch * shape_.out_h * blocks, item_ns,
+                 [&](int64_t begin, int64_t end) { depthwise_avx512(a, begin, end); });
   }
 
  private:

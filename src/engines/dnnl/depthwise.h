@@ -38,7 +38,11 @@ struct DepthwiseArgs {
   void* const* operands; // binary operands by OwnPostOp::operand
 };
 
-// Output rows [begin, end) of the N * OH rows. AVX-512F: call only when
+// Items [begin, end) of the ceil(C / 16) * N * OH items: item i is output
+// row i % (N OH) of the 16 channels from 16 (i / (N OH)). Channel-block
+// major, so that consecutive rows reuse the input rows they share while
+// those are in the caches (a row-major walk over all channels fetched each
+// input row KH times from memory). AVX-512F: call only when
 // avx512_kernels() (core/cpu.h).
 void depthwise_avx512(const DepthwiseArgs& args, int64_t begin, int64_t end);
 

@@ -119,12 +119,12 @@ struct Row {
 template <int KW, int SW>
 void rows(const DepthwiseArgs& a, int64_t begin, int64_t end) {
   const DepthwiseShape& s = *a.shape;
-  for (int64_t r = begin; r < end; ++r) {
+  const int64_t rows = s.batch * s.out_h;
+  for (int64_t item = begin; item < end; ++item) {
+    const int64_t r = item % rows, c0 = (item / rows) * 16;
     const int64_t n = r / s.out_h, oy = r % s.out_h;
-    int64_t c0 = 0;
-    for (; c0 + 16 <= s.channels; c0 += 16) Row<KW, SW, true>{a, n, oy, c0, 0xFFFF}.run();
-    if (c0 < s.channels)
-      Row<KW, SW, false>{a, n, oy, c0, static_cast<__mmask16>((1u << (s.channels - c0)) - 1)}.run();
+    if (c0 + 16 <= s.channels) Row<KW, SW, true>{a, n, oy, c0, 0xFFFF}.run();
+    else Row<KW, SW, false>{a, n, oy, c0, static_cast<__mmask16>((1u << (s.channels - c0)) - 1)}.run();
   }
 }
 

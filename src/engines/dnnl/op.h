@@ -99,8 +99,9 @@ class OpBuilder {
   // it rejects them. For ops whose shape rules are intricate (Resize).
   virtual bool native_output_shapes(std::vector<Shape>* shapes) = 0;
   // Whether to use own steps (add_own) where they are as fast as oneDNN:
-  // the model has dynamic input shapes (EngineOptions::dynamic_shapes) and
-  // the CPU has AVX-512F (avx512_kernels()).
+  // the model has dynamic input shapes (EngineOptions::dynamic_shapes), the
+  // CPU has AVX-512F (avx512_kernels()) and the step is built to run on one
+  // thread (RegionKernel::own_kernels).
   virtual bool own_kernels() const = 0;
   virtual void add(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,
                    std::vector<std::pair<int, Arg>> args) = 0;

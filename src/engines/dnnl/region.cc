@@ -457,6 +457,8 @@ void RegionKernel::run_native(KernelContext& ctx) const {
   for (size_t k = 0; k < body_.outputs.size(); ++k) ctx.set_output_value(k, values.at(body_.outputs[k].name));
 }
 
+bool RegionKernel::own_kernels() const { return own_kernels_ && omp_get_max_threads() == 1; }
+
 void RegionKernel::compute(KernelContext& ctx) const {
   std::vector<const Tensor*> inputs;
   bool dnnl_ok = true;

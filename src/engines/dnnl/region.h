@@ -117,8 +117,12 @@ class RegionKernel final : public Kernel {
   int last_reader(const std::string& value) const;
   int position(size_t index) const { return position_[index]; }
   const std::string& name() const { return name_; }
-  // EngineOptions::dynamic_shapes: own steps (OwnStep) where they are as fast.
-  bool own_kernels() const { return own_kernels_; }
+  // Whether the step being built may be an own step (OpBuilder::own_kernels):
+  // EngineOptions::dynamic_shapes on an AVX-512 CPU, for a step built to
+  // run on one thread (a one-thread signature, or a step too small to share).
+  // On two threads of this VM they lost to oneDNN's: the recognizer at width
+  // 320 took 6.7 ms instead of 5.5 (docs/kernels.md).
+  bool own_kernels() const;
 
   // Weights reordered to `desc`, shared by every signature and thread.
   // `source` describes the weight's plain data (its dims may differ from the

@@ -41,7 +41,7 @@ double binary(alg a, double x, double y) {
   }
 }
 
-// Runs the kernel on random data (in two row ranges, as two threads would)
+// Runs the kernel on random data (in two item ranges, as two threads would)
 // and compares every output, and the guard floats past the output, with
 // the plain loop.
 void check(const DepthwiseShape& s, const std::vector<OwnPostOp>& post_ops, bool with_bias) {
@@ -78,9 +78,9 @@ void check(const DepthwiseShape& s, const std::vector<OwnPostOp>& post_ops, bool
   a.bias = with_bias ? bias.data() : nullptr;
   a.dst = dst.data();
   a.operands = data.data();
-  const int64_t rows = s.batch * s.out_h;
-  dnnl_engine::depthwise_avx512(a, 0, rows / 2);
-  dnnl_engine::depthwise_avx512(a, rows / 2, rows);
+  const int64_t items = s.batch * s.out_h * blocks;
+  dnnl_engine::depthwise_avx512(a, 0, items / 3);
+  dnnl_engine::depthwise_avx512(a, items / 3, items);
 
   for (int64_t n = 0; n < s.batch; ++n)
     for (int64_t oy = 0; oy < s.out_h; ++oy)
