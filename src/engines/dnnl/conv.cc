@@ -20,7 +20,7 @@ bool channels_last(const md& desc) {
 
 class DepthwiseStep final : public OwnStep {
  public:
-  DepthwiseStep(const DepthwiseShape& shape, std::vector<OwnPostOp> post_ops, bool has_bias)
+  DepthwiseStep(const ConvGeometry& shape, std::vector<OwnPostOp> post_ops, bool has_bias)
       : shape_(shape), post_ops_(std::move(post_ops)), has_bias_(has_bias) {}
   void run(void* const* data) const override {
     DepthwiseArgs a;
@@ -40,7 +40,7 @@ class DepthwiseStep final : public OwnStep {
   }
 
  private:
-  DepthwiseShape shape_;
+  ConvGeometry shape_;
   std::vector<OwnPostOp> post_ops_;
   bool has_bias_;
 };
@@ -174,7 +174,9 @@ class ConvOp final : public DnnlOp {
         // no Winograd implementation on this CPU or for this case
       }
     }
-    if (!winograd && (own_depthwise(b, x, w, y, g, pd, attr) || own_pointwise(b, x, w, y, g, pd, attr))) return true;
+    if (!winograd && (own_depthwise(b, x, w, y, g, pd, attr) || own_pointwise(b, x, w, y, g, pd, attr) ||
+                      own_im2col(b, x, w, y, g, pd, attr)))
+      return true;
     const auto& chosen = winograd ? winograd : pd;
     std::vector<std::pair<int, Arg>> args{
         {DNNL_ARG_SRC, b.input(0, chosen.src_desc())},
@@ -215,7 +217,7 @@ class ConvOp final : public DnnlOp {
     if (has_bias && b.input_shape(2) != Shape{w[0]}) return false;
     std::vector<OwnPostOp> post_ops;
     if (!own_post_ops(attr.get_post_ops(), y[1], 1, has_bias ? 4 : 3, &post_ops)) return false;
-    DepthwiseShape s;
+    ConvGeometry s;
     s.batch = x[0];
     s.channels = x[1];
     s.in_h = x[2];
@@ -271,6 +273,48 @@ class ConvOp final : public DnnlOp {
     const double bytes = 4.0 * static_cast<double>(s.m * s.k + s.m * s.n + s.k * s.n);
     b.add_own(own_gemm_step(s, std::move(post_ops), has_bias), std::move(args),
               2 * macs / 50 + bytes / 10);
+    return true;
+  }
+
+  // Other ungrouped 2-D convolutions with up to 1024 output pixels (the
+  // recognizer's first convolution and its neck's 1x3 ones at small
+  // widths) on the own GEMM over their windows (im2col), when oneDNN chose
+  // channels-last for them.
+  bool own_im2col(OpBuilder& b, const Shape& x, const Shape& w, const Shape& y, const Geometry& g,
+                  const dnnl::convolution_forward::primitive_desc& pd, const dnnl::primitive_attr& attr) const {
+    if (!b.own_kernels() || x.size() != 4 || window_.group != 1) return false;
+    if (y[0] * y[2] * y[3] > 1024 || g.dilations[0] != 0 || g.dilations[1] != 0) return false;
+    if (!channels_last(pd.src_desc()) || !channels_last(pd.dst_desc())) return false;
+    const bool has_bias = b.has_input(2);
+    if (has_bias && b.input_shape(2) != Shape{w[0]}) return false;
+    std::vector<OwnPostOp> post_ops;
+    if (!own_post_ops(attr.get_post_ops(), y[1], 1, has_bias ? 5 : 4, &post_ops)) return false;
+    ConvGeometry c;
+    c.batch = x[0];
+    c.channels = x[1];
+    c.in_h = x[2];
+    c.in_w = x[3];
+    c.out_h = y[2];
+    c.out_w = y[3];
+    c.kernel_h = w[2];
+    c.kernel_w = w[3];
+    c.stride_h = g.strides[0];
+    c.stride_w = g.strides[1];
+    c.pad_top = g.padding_l[0];
+    c.pad_left = g.padding_l[1];
+    OwnGemmShape s;
+    s.m = y[0] * y[2] * y[3];
+    s.k = w[1] * w[2] * w[3];
+    s.n = w[0];
+    s.lda = s.k;
+    s.ldc = s.n;
+    std::vector<Arg> args{b.input(0, pd.src_desc()), b.input_as(1, plain_md(w), md(to_dims(w), dt::f32, tag::Ohwi16o))};
+    if (has_bias) args.push_back(b.input(2, plain_md({w[0]})));
+    args.push_back(b.temporary(plain_md({s.m, s.k})));
+    args.push_back(b.output(0, y, pd.dst_desc()));
+    const double macs = static_cast<double>(s.m * s.n * s.k);
+    const double bytes = 4.0 * static_cast<double>(2 * s.m * s.k + s.m * s.n + s.k * s.n);
+    b.add_own(own_gemm_step(s, std::move(post_ops), has_bias, &c), std::move(args), 2 * macs / 50 + bytes / 10);
     return true;
   }
 

@@ -18,18 +18,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "engines/dnnl/conv_geometry.h"
 #include "engines/dnnl/own_post_ops.h"
 
 namespace skiff::dnnl_engine {
 
-struct DepthwiseShape {
-  int64_t batch = 1, channels = 0;
-  int64_t in_h = 0, in_w = 0, out_h = 0, out_w = 0;
-  int64_t kernel_h = 0, kernel_w = 0, stride_h = 1, stride_w = 1, pad_top = 0, pad_left = 0;
-};
-
 struct DepthwiseArgs {
-  const DepthwiseShape* shape;
+  const ConvGeometry* shape;
   const std::vector<OwnPostOp>* post_ops;
   const float* src;      // [N][IH][IW][C]
   const float* weights;  // [ceil(C/16)][KH][KW][16], zero past C (format_tag::Goihw16g)

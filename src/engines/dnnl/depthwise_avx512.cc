@@ -35,7 +35,7 @@ constexpr int kColumns = SW >= 2 ? 6 : 8;
 
 // Generic case (kernel width and stride not compiled in): columns one at
 // a time, the bounds checked per tap.
-inline void column(const DepthwiseShape& s, const float* image, const float* w, int64_t ky_begin, int64_t ky_end,
+inline void column(const ConvGeometry& s, const float* image, const float* w, int64_t ky_begin, int64_t ky_end,
                    int64_t iy0, int64_t ox, __mmask16 mask, __m512& acc) {
   const int64_t c = s.channels;
   const int64_t ix0 = ox * s.stride_w - s.pad_left;
@@ -52,7 +52,7 @@ inline void column(const DepthwiseShape& s, const float* image, const float* w, 
 // (the block reaches past an edge of the row), columns outside the row
 // load as zeros: a masked-off load reads nothing.
 template <int KW, int SW, int Count, bool Full>
-inline void block(const DepthwiseShape& s, const float* image, const float* w, int64_t ky_begin, int64_t ky_end,
+inline void block(const ConvGeometry& s, const float* image, const float* w, int64_t ky_begin, int64_t ky_end,
                   int64_t iy0, int64_t ox, __mmask16 mask, bool guarded, __m512 (&acc)[Count]) {
   constexpr int kInputs = (Count - 1) * SW + KW;
   const int64_t c = s.channels;
@@ -85,7 +85,7 @@ struct Row {
 
   template <int Count>
   void columns(int64_t ox) const {
-    const DepthwiseShape& s = *a.shape;
+    const ConvGeometry& s = *a.shape;
     const int64_t c = s.channels;
     const int64_t iy0 = oy * s.stride_h - s.pad_top;
     const int64_t ky_begin = std::max<int64_t>(0, -iy0), ky_end = std::min(s.kernel_h, s.in_h - iy0);
@@ -118,7 +118,7 @@ struct Row {
 
 template <int KW, int SW>
 void rows(const DepthwiseArgs& a, int64_t begin, int64_t end) {
-  const DepthwiseShape& s = *a.shape;
+  const ConvGeometry& s = *a.shape;
   const int64_t rows = s.batch * s.out_h;
   for (int64_t item = begin; item < end; ++item) {
     const int64_t r = item % rows, c0 = (item / rows) * 16;
@@ -131,7 +131,7 @@ void rows(const DepthwiseArgs& a, int64_t begin, int64_t end) {
 }  // namespace
 
 void depthwise_avx512(const DepthwiseArgs& a, int64_t begin, int64_t end) {
-  const DepthwiseShape& s = *a.shape;
+  const ConvGeometry& s = *a.shape;
   // The common kernels with their width and stride compiled in.
   if (s.kernel_w == 3 && s.stride_w == 1) return rows<3, 1>(a, begin, end);
   if (s.kernel_w == 3 && s.stride_w == 2) return rows<3, 2>(a, begin, end);

@@ -2,6 +2,8 @@
 // Constant right-hand sides are given to oneDNN as format_tag::any and
 // reordered once into the packed layout it picks; batch dimensions broadcast
 // as numpy does (oneDNN broadcasts dims of size 1 on either side).
+#include <algorithm>
+
 #include "core/parallel.h"
 #include "engines/dnnl/op.h"
 #include "engines/dnnl/own_gemm.h"
@@ -10,19 +12,44 @@ namespace skiff::dnnl_engine {
 
 namespace {
 
+// Output pixels [begin, end) of a convolution's windows into rows of A.
+void im2col(const ConvGeometry& s, const float* src, float* a, int64_t begin, int64_t end) {
+  const int64_t c = s.channels, k = s.kernel_h * s.kernel_w * c;
+  for (int64_t m = begin; m < end; ++m) {
+    const int64_t n = m / (s.out_h * s.out_w), oy = m / s.out_w % s.out_h, ox = m % s.out_w;
+    float* row = a + m * k;
+    for (int64_t ky = 0; ky < s.kernel_h; ++ky)
+      for (int64_t kx = 0; kx < s.kernel_w; ++kx) {
+        const int64_t iy = oy * s.stride_h - s.pad_top + ky, ix = ox * s.stride_w - s.pad_left + kx;
+        float* to = row + (ky * s.kernel_w + kx) * c;
+        if (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w) std::fill_n(to, c, 0.f);
+        else std::copy_n(src + ((n * s.in_h + iy) * s.in_w + ix) * c, c, to);
+      }
+  }
+}
+
 class GemmStep final : public OwnStep {
  public:
-  GemmStep(const OwnGemmShape& shape, std::vector<OwnPostOp> post_ops, bool has_bias)
-      : shape_(shape), post_ops_(std::move(post_ops)), has_bias_(has_bias) {}
+  GemmStep(const OwnGemmShape& shape, std::vector<OwnPostOp> post_ops, bool has_bias, const ConvGeometry* im2col)
+      : shape_(shape), post_ops_(std::move(post_ops)), has_bias_(has_bias), im2col_(im2col != nullptr) {
+    if (im2col) geometry_ = *im2col;
+  }
   void run(void* const* data) const override {
+    const int scratch = has_bias_ ? 3 : 2;
     OwnGemmArgs g;
     g.shape = &shape_;
     g.post_ops = &post_ops_;
     g.a = static_cast<const float*>(data[0]);
     g.b = static_cast<const float*>(data[1]);
     g.bias = has_bias_ ? static_cast<const float*>(data[2]) : nullptr;
-    g.c = static_cast<float*>(data[has_bias_ ? 3 : 2]);
+    g.c = static_cast<float*>(data[scratch + im2col_]);
     g.operands = data;
+    if (im2col_) {
+      float* a = static_cast<float*>(data[scratch]);
+      parallel_for(shape_.m, shape_.k / 4 + 1,
+                   [&](int64_t begin, int64_t end) { im2col(geometry_, g.a, a, begin, end); });
+      g.a = a;
+    }
     const OwnGemmTiling t = own_gemm_tiling(shape_);
     // Nanoseconds a tile, at ~100 GFLOP/s.
     const int64_t tile_ns = 1 + t.rows * t.vectors * 16 * shape_.k / 50;
@@ -33,14 +60,15 @@ class GemmStep final : public OwnStep {
  private:
   OwnGemmShape shape_;
   std::vector<OwnPostOp> post_ops_;
-  bool has_bias_;
+  bool has_bias_, im2col_;
+  ConvGeometry geometry_;
 };
 
 }  // namespace
 
 std::shared_ptr<const OwnStep> own_gemm_step(const OwnGemmShape& shape, std::vector<OwnPostOp> post_ops,
-                                             bool has_bias) {
-  return std::make_shared<GemmStep>(shape, std::move(post_ops), has_bias);
+                                             bool has_bias, const ConvGeometry* im2col) {
+  return std::make_shared<GemmStep>(shape, std::move(post_ops), has_bias, im2col);
 }
 
 namespace {

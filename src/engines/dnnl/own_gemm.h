@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engines/dnnl/conv_geometry.h"
 #include "engines/dnnl/op.h"
 #include "engines/dnnl/own_post_ops.h"
 
@@ -63,8 +64,12 @@ void own_gemm_avx512(const OwnGemmArgs& args, int64_t begin, int64_t end);
 
 // The step that runs own_gemm_avx512 over all tiles (in parallel when they
 // are worth it) on its arguments A, B (packed), bias when `has_bias`, C,
-// then the binary post-op operands.
+// then the binary post-op operands. With `im2col`, a convolution: the
+// arguments are the channels-last input, B (the weights as Ohwi16o), bias,
+// a scratch of M x K floats, C, and A is the input's windows copied into
+// the scratch (row m: output pixel m's window, K = KH KW C in (ky, kx, c)
+// order, zeros where it leaves the input).
 std::shared_ptr<const OwnStep> own_gemm_step(const OwnGemmShape& shape, std::vector<OwnPostOp> post_ops,
-                                             bool has_bias);
+                                             bool has_bias, const ConvGeometry* im2col = nullptr);
 
 }  // namespace skiff::dnnl_engine

@@ -15,7 +15,7 @@ namespace {
 
 using dnnl_engine::DepthwiseArgs;
 using dnnl_engine::OwnPostOp;
-using dnnl_engine::DepthwiseShape;
+using dnnl_engine::ConvGeometry;
 using alg = dnnl::algorithm;
 using Kind = OwnPostOp::Kind;
 
@@ -44,7 +44,7 @@ double binary(alg a, double x, double y) {
 // Runs the kernel on random data (in two item ranges, as two threads would)
 // and compares every output, and the guard floats past the output, with
 // the plain loop.
-void check(const DepthwiseShape& s, const std::vector<OwnPostOp>& post_ops, bool with_bias) {
+void check(const ConvGeometry& s, const std::vector<OwnPostOp>& post_ops, bool with_bias) {
   SCOPED_TRACE("C " + std::to_string(s.channels) + ", " + std::to_string(s.in_h) + "x" + std::to_string(s.in_w) +
                ", kernel " + std::to_string(s.kernel_h) + "x" + std::to_string(s.kernel_w) + ", stride " +
                std::to_string(s.stride_w) + ", pads " + std::to_string(s.pad_top) + "," + std::to_string(s.pad_left) +
@@ -105,9 +105,9 @@ void check(const DepthwiseShape& s, const std::vector<OwnPostOp>& post_ops, bool
   for (size_t i = out_size; i < dst.size(); ++i) ASSERT_EQ(dst[i], guard) << "wrote past the output";
 }
 
-DepthwiseShape shape(int64_t c, int64_t ih, int64_t iw, int64_t kh, int64_t kw, int64_t stride, int64_t pad_top,
+ConvGeometry shape(int64_t c, int64_t ih, int64_t iw, int64_t kh, int64_t kw, int64_t stride, int64_t pad_top,
                      int64_t pad_left, int64_t pad_bottom, int64_t pad_right, int64_t batch = 1) {
-  DepthwiseShape s;
+  ConvGeometry s;
   s.batch = batch;
   s.channels = c;
   s.in_h = ih;
