@@ -106,6 +106,24 @@ bool conv_geometry(const Window& w, const Shape& x, const Shape& kernel, Geometr
   return true;
 }
 
+// The own kernels' geometry of a 2-D convolution (NCHW shapes x, w, y).
+ConvGeometry geometry_of(const Shape& x, const Shape& w, const Shape& y, const Geometry& g) {
+  ConvGeometry c;
+  c.batch = x[0];
+  c.channels = x[1];
+  c.in_h = x[2];
+  c.in_w = x[3];
+  c.out_h = y[2];
+  c.out_w = y[3];
+  c.kernel_h = w[2];
+  c.kernel_w = w[3];
+  c.stride_h = g.strides[0];
+  c.stride_w = g.strides[1];
+  c.pad_top = g.padding_l[0];
+  c.pad_left = g.padding_l[1];
+  return c;
+}
+
 // oneDNN's Winograd convolution (F(4x4, 3x3), AVX-512 only in 2.6) for
 // ungrouped 3x3 stride-1 2-D convolutions with enough work to pay for the
 // reorders around it: it reads and writes 16-channel blocks while the
@@ -217,19 +235,7 @@ class ConvOp final : public DnnlOp {
     if (has_bias && b.input_shape(2) != Shape{w[0]}) return false;
     std::vector<OwnPostOp> post_ops;
     if (!own_post_ops(attr.get_post_ops(), y[1], 1, has_bias ? 4 : 3, &post_ops)) return false;
-    ConvGeometry s;
-    s.batch = x[0];
-    s.channels = x[1];
-    s.in_h = x[2];
-    s.in_w = x[3];
-    s.out_h = y[2];
-    s.out_w = y[3];
-    s.kernel_h = w[2];
-    s.kernel_w = w[3];
-    s.stride_h = g.strides[0];
-    s.stride_w = g.strides[1];
-    s.pad_top = g.padding_l[0];
-    s.pad_left = g.padding_l[1];
+    const ConvGeometry s = geometry_of(x, w, y, g);
     const dims weight_dims{w[0], 1, 1, w[2], w[3]};
     std::vector<Arg> args{b.input(0, pd.src_desc()),
                           b.input_as(1, plain_md(Shape(weight_dims)), md(weight_dims, dt::f32, tag::Goihw16g))};
@@ -289,19 +295,7 @@ class ConvOp final : public DnnlOp {
     if (has_bias && b.input_shape(2) != Shape{w[0]}) return false;
     std::vector<OwnPostOp> post_ops;
     if (!own_post_ops(attr.get_post_ops(), y[1], 1, has_bias ? 5 : 4, &post_ops)) return false;
-    ConvGeometry c;
-    c.batch = x[0];
-    c.channels = x[1];
-    c.in_h = x[2];
-    c.in_w = x[3];
-    c.out_h = y[2];
-    c.out_w = y[3];
-    c.kernel_h = w[2];
-    c.kernel_w = w[3];
-    c.stride_h = g.strides[0];
-    c.stride_w = g.strides[1];
-    c.pad_top = g.padding_l[0];
-    c.pad_left = g.padding_l[1];
+    const ConvGeometry c = geometry_of(x, w, y, g);
     OwnGemmShape s;
     s.m = y[0] * y[2] * y[3];
     s.k = w[1] * w[2] * w[3];
