@@ -2,13 +2,86 @@
 // two oneDNN matmuls around a softmax. Kᵀ is a strided view of K (no copy);
 // the scale is the first matmul's output scale and the mask its binary
 // post-op; the scores live in a temporary of the region's arena.
+#include <algorithm>
 #include <cmath>
 
+#include "core/parallel.h"
 #include "engines/dnnl/op.h"
+#include "engines/dnnl/own_gemm.h"
+#include "engines/native/vec_kernels.h"
 
 namespace skiff::dnnl_engine {
 
 namespace {
+
+// Attention without a mask on the own GEMM (own_gemm.h), one head (leading
+// index) at a time: Kᵀ and V are packed into the GEMM's 16-column panels
+// in a scratch, the scores scaled by a linear post-op, then softmax rows
+// (vec_kernels.h). Arguments: Q, K, V, scores [heads, Lq, Lk], packed-K
+// scratch, packed-V scratch, Y.
+class AttentionStep final : public OwnStep {
+ public:
+  AttentionStep(int64_t heads, int64_t lq, int64_t lk, int64_t depth, int64_t dv, float scale)
+      : heads_(heads), lq_(lq), lk_(lk), depth_(depth), dv_(dv) {
+    OwnPostOp scaled;
+    scaled.algorithm = dnnl::algorithm::eltwise_linear;
+    scaled.alpha = scale;
+    scale_ = {scaled};
+  }
+  static int64_t packed_k_floats(int64_t lk, int64_t depth) { return (lk + 15) / 16 * 16 * depth; }
+  static int64_t packed_v_floats(int64_t lk, int64_t dv) { return (dv + 15) / 16 * 16 * lk; }
+
+  void run(void* const* data) const override {
+    const float* q = static_cast<const float*>(data[0]);
+    const float* k = static_cast<const float*>(data[1]);
+    const float* v = static_cast<const float*>(data[2]);
+    float* scores = static_cast<float*>(data[3]);
+    float* pk = static_cast<float*>(data[4]);
+    float* pv = static_cast<float*>(data[5]);
+    float* y = static_cast<float*>(data[6]);
+    const std::vector<OwnPostOp> none;
+    const VecKernels& vec = vec_kernels();
+    const int64_t k_size = packed_k_floats(lk_, depth_), v_size = packed_v_floats(lk_, dv_);
+    parallel_for(heads_, 2 * lq_ * lk_ * (depth_ + dv_) / 50 + 1, [&](int64_t begin, int64_t end) {
+      float scratch[2];
+      for (int64_t h = begin; h < end; ++h) {
+        float* kt = pk + h * k_size;
+        float* vt = pv + h * v_size;
+        const float* kh = k + h * lk_ * depth_;
+        const float* vh = v + h * lk_ * dv_;
+        // Kᵀ[d][j] at ((j / 16) depth + d) 16 + j % 16; V[j][e] at ((e / 16) Lk + j) 16 + e % 16.
+        std::fill_n(kt, k_size, 0.f);
+        for (int64_t j = 0; j < lk_; ++j)
+          for (int64_t d = 0; d < depth_; ++d) kt[((j / 16) * depth_ + d) * 16 + j % 16] = kh[j * depth_ + d];
+        std::fill_n(vt, v_size, 0.f);
+        for (int64_t j = 0; j < lk_; ++j)
+          for (int64_t e = 0; e < dv_; ++e) vt[((e / 16) * lk_ + j) * 16 + e % 16] = vh[j * dv_ + e];
+        float* s = scores + h * lq_ * lk_;
+        product(q + h * lq_ * depth_, kt, s, lq_, lk_, depth_, scale_);
+        for (int64_t i = 0; i < lq_; ++i) vec.softmax(VecSoftmax::kSoftmax, s + i * lk_, s + i * lk_, lk_, 1, 1, scratch);
+        product(s, vt, y + h * lq_ * dv_, lq_, dv_, lk_, none);
+      }
+    });
+  }
+
+ private:
+  // c[m x n] = post_ops(a[m x k] b) with b packed, on this thread.
+  static void product(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k,
+                      const std::vector<OwnPostOp>& post_ops) {
+    OwnGemmShape shape;
+    shape.m = m;
+    shape.n = n;
+    shape.k = k;
+    shape.lda = k;
+    shape.ldc = n;
+    const OwnGemmArgs g{&shape, &post_ops, a, b, nullptr, c, nullptr};
+    const OwnGemmTiling t = own_gemm_tiling(shape);
+    own_gemm_avx512(g, 0, t.row_tiles * t.column_tiles);
+  }
+
+  int64_t heads_, lq_, lk_, depth_, dv_;
+  std::vector<OwnPostOp> scale_;
+};
 
 class AttentionOp final : public DnnlOp {
  public:
@@ -32,6 +105,18 @@ class AttentionOp final : public DnnlOp {
 
     dnnl::primitive_attr score_attr = b.attr(false);
     const float scale = has_scale_ ? scale_ : 1.f / std::sqrt(static_cast<float>(depth));
+    if (b.own_kernels() && !b.has_input(3)) {
+      int64_t heads = 1;
+      for (size_t d = 0; d + 2 < rank; ++d) heads *= q[d];
+      std::vector<Arg> args{b.input(0, plain_md(q)), b.input(1, plain_md(k)), b.input(2, plain_md(v)),
+                            b.temporary(plain_md(scores)),
+                            b.temporary(plain_md({heads, AttentionStep::packed_k_floats(lk, depth)})),
+                            b.temporary(plain_md({heads, AttentionStep::packed_v_floats(lk, dv)})),
+                            b.output(0, y, plain_md(y))};
+      const double macs = static_cast<double>(heads * lq * lk * (depth + dv));
+      b.add_own(std::make_shared<AttentionStep>(heads, lq, lk, depth, dv, scale), std::move(args), 2 * macs / 50);
+      return true;
+    }
     score_attr.set_output_scales(0, {scale});
     md mask;
     if (b.has_input(3)) {

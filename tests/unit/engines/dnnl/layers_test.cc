@@ -74,6 +74,9 @@ TEST(DnnlAttention, ScaleMaskAndOddSizesMatchReference) {
   expect_dnnl_matches_native(attention().attr("scale", 0.25f), {q, k, v, random_tensor({7, 5}, 4)});
   expect_dnnl_matches_native(attention(), {q, k, v, random_tensor({2, 1, 1, 5}, 5)});
   expect_dnnl_matches_native(attention(), {random_tensor({17, 8}, 6), random_tensor({13, 8}, 7), random_tensor({13, 16}, 8)});
+  // Keys and values past one 16-column panel of the own GEMM.
+  expect_dnnl_matches_native(attention(), {random_tensor({2, 20, 24}, 9), random_tensor({2, 37, 24}, 10),
+                                           random_tensor({2, 37, 40}, 11)});
 }
 
 }  // namespace
