@@ -68,12 +68,7 @@ class AttentionStep final : public OwnStep {
   // c[m x n] = post_ops(a[m x k] b) with b packed, on this thread.
   static void product(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k,
                       const std::vector<OwnPostOp>& post_ops) {
-    OwnGemmShape shape;
-    shape.m = m;
-    shape.n = n;
-    shape.k = k;
-    shape.lda = k;
-    shape.ldc = n;
+    const OwnGemmShape shape = OwnGemmShape::dense(m, n, k);
     const OwnGemmArgs g{&shape, &post_ops, a, b, nullptr, c, nullptr};
     const OwnGemmTiling t = own_gemm_tiling(shape);
     own_gemm_avx512(g, 0, t.row_tiles * t.column_tiles);

@@ -264,12 +264,7 @@ class ConvOp final : public DnnlOp {
     if (has_bias && b.input_shape(2) != Shape{w[0]}) return false;
     std::vector<OwnPostOp> post_ops;
     if (!own_post_ops(attr.get_post_ops(), y[1], 1, has_bias ? 4 : 3, &post_ops)) return false;
-    OwnGemmShape s;
-    s.m = x[0] * x[2] * x[3];
-    s.k = x[1];
-    s.n = w[0];
-    s.lda = s.k;
-    s.ldc = s.n;
+    const OwnGemmShape s = OwnGemmShape::dense(x[0] * x[2] * x[3], w[0], x[1]);
     const dims weight_dims = to_dims(w);
     std::vector<Arg> args{b.input(0, pd.src_desc()),
                           b.input_as(1, plain_md(w), md(weight_dims, dt::f32, tag::Oihw16o))};
@@ -296,12 +291,7 @@ class ConvOp final : public DnnlOp {
     std::vector<OwnPostOp> post_ops;
     if (!own_post_ops(attr.get_post_ops(), y[1], 1, has_bias ? 5 : 4, &post_ops)) return false;
     const ConvGeometry c = geometry_of(x, w, y, g);
-    OwnGemmShape s;
-    s.m = y[0] * y[2] * y[3];
-    s.k = w[1] * w[2] * w[3];
-    s.n = w[0];
-    s.lda = s.k;
-    s.ldc = s.n;
+    const OwnGemmShape s = OwnGemmShape::dense(y[0] * y[2] * y[3], w[0], w[1] * w[2] * w[3]);
     std::vector<Arg> args{b.input(0, pd.src_desc()), b.input_as(1, plain_md(w), md(to_dims(w), dt::f32, tag::Ohwi16o))};
     if (has_bias) args.push_back(b.input(2, plain_md({w[0]})));
     args.push_back(b.temporary(plain_md({s.m, s.k})));

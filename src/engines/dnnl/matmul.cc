@@ -175,12 +175,7 @@ class MatmulOp final : public DnnlOp {
     }
     std::vector<OwnPostOp> post_ops;
     if (!own_post_ops(attr.get_post_ops(), n, -1, has_bias ? 4 : 3, &post_ops)) return false;
-    OwnGemmShape s;
-    s.m = rows;
-    s.n = n;
-    s.k = k;
-    s.lda = k;
-    s.ldc = n;
+    const OwnGemmShape s = OwnGemmShape::dense(rows, n, k);
     // B as the [N, K, 1, 1] weights of a 1x1 convolution (Oihw16o packs it
     // as the kernel reads it): B[k][n] is at n + k N, or at k + n K when
     // transposed.

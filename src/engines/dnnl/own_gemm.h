@@ -23,6 +23,8 @@ namespace skiff::dnnl_engine {
 
 struct OwnGemmShape {
   int64_t m = 0, n = 0, k = 0, lda = 0, ldc = 0;
+  // A and C without gaps between rows (lda = k, ldc = n).
+  static OwnGemmShape dense(int64_t m, int64_t n, int64_t k) { return {m, n, k, k, n}; }
 };
 
 struct OwnGemmArgs {
