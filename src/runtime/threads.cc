@@ -101,12 +101,16 @@ int ThreadChooser::pick(uint64_t signature, int threads) {
   // steps all run on one thread anyway) goes to one thread, which pays no
   // thread hand-over and leaves the other core to other work.
   const bool many_faster = s.many.median_us() < s.one.median_us() * kManyMargin;
+  const int choice = many_faster ? threads : 1;
   bool explore = s.burst_left > 0;
   if (explore) {
     --s.burst_left;
-  } else if (run % kExplore == 0) {
+  } else if (run >= s.next_explore) {
     explore = true;
     s.burst_left = kBurst - 1;
+    s.interval = choice == s.choice ? std::min(s.interval * 2, kExploreMax) : kExplore;
+    s.choice = choice;
+    s.next_explore = run + s.interval;
   }
   return many_faster != explore ? threads : 1;
 }
@@ -125,6 +129,13 @@ void ThreadChooser::record(uint64_t signature, int threads_used, double us) {
   // a count, and one or two outliers move nothing.
   if (after_switch) return;
   arm.recent_us[arm.measured++ % kRecent] = us;
+  // An explored run faster than the chosen count: explore often again.
+  const Arm& chosen = s.choice > 1 ? s.many : s.one;
+  const double margin = threads_used > 1 ? kManyMargin : 1 / kManyMargin;
+  if (s.choice != 0 && (threads_used > 1) != (s.choice > 1) && us < chosen.median_us() * margin) {
+    s.interval = kExplore;
+    s.next_explore = std::min(s.next_explore, s.runs + kExplore);
+  }
 }
 
 double ThreadChooser::Arm::median_us() const {

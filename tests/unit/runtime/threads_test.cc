@@ -129,6 +129,16 @@ TEST(ThreadChooser, TwoStalledRunsDoNotFlipTheChoice) {
   EXPECT_GE(picks_of_many(chooser, 9, 100, 90, 15), 14);
 }
 
+TEST(ThreadChooser, ExplorationBacksOffWhileTheChoiceHolds) {
+  // 2 threads always faster: bursts of 1-thread runs at runs 32, 96, 224,
+  // 480, 736 and 992 (the interval doubling to kExploreMax), not every 32
+  // runs (31 bursts).
+  ThreadChooser chooser;
+  const int many = picks_of_many(chooser, 13, 100, 60, 1000);
+  EXPECT_GE(many, 1000 - 3 - 7 * ThreadChooser::kBurst);
+  EXPECT_LT(many, 1000 - 3);
+}
+
 TEST(ThreadChooser, ATieGoesToOneThread) {
   ThreadChooser chooser;
   EXPECT_LE(picks_of_many(chooser, 5, 100, 99, 166), 3 + explored(160));
