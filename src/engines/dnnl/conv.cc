@@ -2,7 +2,11 @@
 // primitives. Activations, weights and outputs use format_tag::any: oneDNN
 // picks its layouts (channels-last for its brgconv kernels on AVX-512,
 // 8/16-channel blocks elsewhere), which is where its direct convolutions
-// reach ~90% of FMA peak; weights are reordered once.
+// reach ~90% of FMA peak; weights are reordered once. In models with open
+// input dims, steps built for one thread on AVX-512 run depthwise, 1x1 and
+// small convolutions on skiff's own kernels instead (own_depthwise,
+// own_pointwise, own_im2col below; docs/kernels.md, "Own kernels for
+// dynamic shapes").
 #include "core/parallel.h"
 #include "engines/dnnl/depthwise.h"
 #include "engines/dnnl/own_gemm.h"

@@ -5,7 +5,8 @@
 // fed text lines of every width) then meets cold code on every call: the
 // recognizer's 14 depthwise convolutions paid ~6 us each after a change of
 // width, and ~0.2 ms each to generate at a new width. This kernel is
-// compiled once, for every shape, and is as fast warm (docs/kernels.md).
+// compiled once, for every shape; on the recognizer's shapes it is faster
+// warm too, on large maps with few channels slower (docs/kernels.md).
 //
 // It covers what the region's depthwise convolutions need: channels-last
 // (NHWC) f32 data, one filter per channel, any kernel size, strides and
