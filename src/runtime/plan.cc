@@ -270,6 +270,15 @@ std::vector<int64_t> shape_signature(const std::vector<Value>& inputs,
   return sig;
 }
 
+// A graph input (not an initializer) whose rank or some dim is not fixed.
+bool has_open_input_dims(const ir::Graph& graph) {
+  return std::any_of(graph.inputs.begin(), graph.inputs.end(), [&](const ir::ValueInfo& input) {
+    const auto& shape = input.type.shape;
+    return !graph.is_initializer(input.name) &&
+           (!shape || std::any_of(shape->begin(), shape->end(), [](const ir::Dim& d) { return !d.known(); }));
+  });
+}
+
 }  // namespace
 
 std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
@@ -279,13 +288,7 @@ std::shared_ptr<const Plan> Plan::compile(const ir::Graph& graph,
                                           const std::map<std::string, DataType>& captured_types) {
   std::shared_ptr<Plan> plan(new Plan());
   EngineOptions engine_options = options.engine_options;
-  for (const auto& input : graph.inputs) {
-    if (graph.is_initializer(input.name)) continue;
-    const auto& shape = input.type.shape;
-    if (!shape) engine_options.dynamic_shapes = true;
-    else
-      for (const ir::Dim& d : *shape) engine_options.dynamic_shapes = engine_options.dynamic_shapes || !d.known();
-  }
+  engine_options.dynamic_shapes = engine_options.dynamic_shapes || has_open_input_dims(graph);
   plan->patterns_ = std::make_unique<PatternCache>(std::max<size_t>(1, options.engine_options.primitive_cache_capacity));
   std::vector<std::string> single_engines;
   bool regions = false;

@@ -108,8 +108,8 @@ class AttentionOp final : public DnnlOp {
                             b.temporary(plain_md({heads, AttentionStep::packed_k_floats(lk, depth)})),
                             b.temporary(plain_md({heads, AttentionStep::packed_v_floats(lk, dv)})),
                             b.output(0, y, plain_md(y))};
-      const double macs = static_cast<double>(heads * lq * lk * (depth + dv));
-      b.add_own(std::make_shared<AttentionStep>(heads, lq, lk, depth, dv, scale), std::move(args), 2 * macs / 50);
+      b.add_own(std::make_shared<AttentionStep>(heads, lq, lk, depth, dv, scale), std::move(args),
+                estimate_work_ns(static_cast<double>(heads * lq * lk * (depth + dv)), 0));
       return true;
     }
     score_attr.set_output_scales(0, {scale});

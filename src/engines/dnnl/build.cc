@@ -24,13 +24,13 @@ constexpr size_t kPackedSlots = 1 << 16;
 // rounds): 0.47 ms with 30 us, 0.33 ms with 100 us, 0.32 ms on one thread.
 constexpr double kSmallStepNs = 100000;
 
-// A rough time for a step: 50 GFLOP/s for the multiply-adds of
-// convolutions and matmuls, 10 GB/s for the bytes it touches.
+// estimate_work_ns for a primitive: the multiply-adds of convolutions and
+// matmuls, the bytes of every argument.
 double estimate_ns(const dnnl::primitive& primitive, const std::vector<md>& touched, const md& weights,
                    const md& dst) {
   double bytes = 0;
   for (const md& d : touched) bytes += static_cast<double>(d.get_size());
-  double flops = 0;
+  double macs = 0;
   const auto kind = primitive.get_kind();
   using pk = dnnl::primitive::kind;
   if ((kind == pk::convolution || kind == pk::deconvolution || kind == pk::matmul) && !weights.is_zero()) {
@@ -39,16 +39,16 @@ double estimate_ns(const dnnl::primitive& primitive, const std::vector<md>& touc
     for (auto d : w) weights_elems *= static_cast<double>(d);
     for (auto d : y) dst_elems *= static_cast<double>(d);
     const double outputs_per_weight_row = kind == pk::matmul ? static_cast<double>(y.back()) : static_cast<double>(y[1]);
-    flops = 2 * dst_elems * weights_elems / std::max(1.0, outputs_per_weight_row);
+    macs = dst_elems * weights_elems / std::max(1.0, outputs_per_weight_row);
   } else if (kind == pk::rnn) {
     // Every time step is a parallel region: with a batch of a few rows the
     // steps are too short to share (LSTM classifier, batch 1: 2.7 ms on one
     // thread, 7.5 ms on two).
     const dims y = dst.dims();
     if (y.size() == 3 && y[1] <= 4) return 0;
-    flops = 1e12;
+    macs = 5e11;
   }
-  return flops / 50 + bytes / 10;
+  return estimate_work_ns(macs, bytes);
 }
 
 // `times` copies of `t`'s elements one after another, as a flat tensor.
@@ -117,6 +117,13 @@ class Builder final : public OpBuilder {
            std::vector<std::pair<int, Arg>> args) override;
   void add_own(std::shared_ptr<const OwnStep> step, std::vector<Arg> args, double work_ns) override;
   void add_own_swish(int dst);
+  // Appends an own step on `args` (their DNNL_ARG_* keys only label them).
+  void push_own(std::shared_ptr<const OwnStep> step, std::vector<std::pair<int, Arg>> args) {
+    Step own;
+    own.own = std::move(step);
+    own.args = std::move(args);
+    exec_->steps.push_back(std::move(own));
+  }
   // add() without the pending post-op operands (reorders the op needs first).
   void add_step(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,
                 std::vector<std::pair<int, Arg>> args);
@@ -162,11 +169,8 @@ class Builder final : public OpBuilder {
   void reorder(int from, int to) {
     if (r_.own_kernels()) {
       if (auto own = own_reorder_step(exec_->views[from].desc, exec_->views[to].desc)) {
-        Step step;
-        step.own = std::move(own);
-        step.args = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
         node_work_ns_ += static_cast<double>(exec_->views[from].desc.get_size()) / 4;  // ~1 ns an element
-        exec_->steps.push_back(std::move(step));
+        push_own(std::move(own), {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}});
         return;
       }
     }
@@ -439,10 +443,9 @@ void Builder::add_own(std::shared_ptr<const OwnStep> step, std::vector<Arg> args
   for (const auto& [arg, view] : post_op_args_) args.push_back(view);
   post_op_args_.clear();
   node_work_ns_ += work_ns;
-  Step own;
-  own.own = std::move(step);
-  for (Arg a : args) own.args.emplace_back(0, a);
-  exec_->steps.push_back(std::move(own));
+  std::vector<std::pair<int, Arg>> keyed;
+  for (Arg a : args) keyed.emplace_back(0, a);
+  push_own(std::move(step), std::move(keyed));
   add_own_swish(dst);
 }
 
@@ -452,10 +455,8 @@ void Builder::add_own_swish(int dst) {
   if (!own_swish_) return;
   own_swish_ = false;
   SKIFF_ASSERT(dst >= 0 && exec_->views[dst].desc.data_type() == dnnl::memory::data_type::f32);
-  Step swish;
-  swish.own = swish_step(static_cast<int64_t>(exec_->views[dst].desc.get_size() / sizeof(float)));
-  swish.args = {{DNNL_ARG_DST, dst}};
-  exec_->steps.push_back(std::move(swish));
+  push_own(swish_step(static_cast<int64_t>(exec_->views[dst].desc.get_size() / sizeof(float))),
+           {{DNNL_ARG_DST, dst}});
 }
 
 void Builder::add_step(const dnnl::primitive& primitive, const dnnl::primitive_desc_base& pd,

@@ -179,6 +179,7 @@ class ConvOp final : public DnnlOp {
     }
     const md weights_any(weight_dims, dt::f32, tag::any);
     const bool has_bias = b.has_input(2);
+    if (has_bias && b.input_shape(2) != Shape{w[0]}) return false;
     const md bias_md = has_bias ? plain_md({w[0]}) : md();
     const dnnl::primitive_attr attr = b.attr(true, activation_);
     auto make_pd = [&](dnnl::algorithm algorithm) {
@@ -196,17 +197,17 @@ class ConvOp final : public DnnlOp {
         // no Winograd implementation on this CPU or for this case
       }
     }
-    if (!winograd && (own_depthwise(b, x, w, y, g, pd, attr) || own_pointwise(b, x, w, y, g, pd, attr) ||
-                      own_im2col(b, x, w, y, g, pd, attr)))
+    // The own kernels take 2-D convolutions in the channels-last layout oneDNN chose.
+    if (!winograd && b.own_kernels() && x.size() == 4 && channels_last(pd.src_desc()) &&
+        channels_last(pd.dst_desc()) &&
+        (own_depthwise(b, x, w, y, g, pd, attr) || own_pointwise(b, x, w, y, g, pd, attr) ||
+         own_im2col(b, x, w, y, g, pd, attr)))
       return true;
     const auto& chosen = winograd ? winograd : pd;
     std::vector<std::pair<int, Arg>> args{
         {DNNL_ARG_SRC, b.input(0, chosen.src_desc())},
         {DNNL_ARG_WEIGHTS, b.input_as(1, plain_md(Shape(weight_dims)), chosen.weights_desc())}};
-    if (has_bias) {
-      if (b.input_shape(2) != Shape{w[0]}) return false;
-      args.emplace_back(DNNL_ARG_BIAS, b.input(2, chosen.bias_desc()));
-    }
+    if (has_bias) args.emplace_back(DNNL_ARG_BIAS, b.input(2, chosen.bias_desc()));
     if (!winograd) {
       args.emplace_back(DNNL_ARG_DST, b.output(0, y, pd.dst_desc()));
       b.add(dnnl::convolution_forward(pd), pd, std::move(args));
@@ -222,11 +223,13 @@ class ConvOp final : public DnnlOp {
   }
 
  private:
-  // A depthwise convolution on DepthwiseStep (depthwise.h) when oneDNN
-  // chose channels-last for it and the kernel covers its case.
+  // A depthwise convolution on DepthwiseStep (depthwise.h) when the kernel
+  // covers its case. The own_* paths below are tried only for a 4-D input
+  // that oneDNN gave channels-last layouts (build()), with a bias of one
+  // value per output channel if any.
   bool own_depthwise(OpBuilder& b, const Shape& x, const Shape& w, const Shape& y, const Geometry& g,
                      const dnnl::convolution_forward::primitive_desc& pd, const dnnl::primitive_attr& attr) const {
-    if (!b.own_kernels() || x.size() != 4 || window_.group != x[1] || w[0] != x[1] || w[1] != 1) return false;
+    if (window_.group != x[1] || w[0] != x[1] || w[1] != 1) return false;
     if (g.dilations[0] != 0 || g.dilations[1] != 0) return false;
     // Rows under 8 columns, strides over 2, and stride 2 over more than
     // 1 MiB of input stay with oneDNN, which is faster there (docs/kernels.md
@@ -234,9 +237,7 @@ class ConvOp final : public DnnlOp {
     if (y[3] < 8 || g.strides[0] > 2 || g.strides[1] > 2 ||
         ((g.strides[0] == 2 || g.strides[1] == 2) && x[1] * x[2] * x[3] * 4 > (1 << 20)))
       return false;
-    if (!channels_last(pd.src_desc()) || !channels_last(pd.dst_desc())) return false;
     const bool has_bias = b.has_input(2);
-    if (has_bias && b.input_shape(2) != Shape{w[0]}) return false;
     std::vector<OwnPostOp> post_ops;
     if (!own_post_ops(attr.get_post_ops(), y[1], 1, has_bias ? 4 : 3, &post_ops)) return false;
     const ConvGeometry s = geometry_of(x, w, y, g);
@@ -248,24 +249,21 @@ class ConvOp final : public DnnlOp {
     const double macs = static_cast<double>(y[0] * y[1] * y[2] * y[3] * w[2] * w[3]);
     const double bytes = 4.0 * static_cast<double>(x[0] * x[1] * x[2] * x[3] + y[0] * y[1] * y[2] * y[3]);
     b.add_own(std::make_shared<DepthwiseStep>(s, std::move(post_ops), has_bias), std::move(args),
-              2 * macs / 50 + bytes / 10);
+              estimate_work_ns(macs, bytes));
     return true;
   }
 
-  // A 1x1 convolution (stride 1, no padding) on GemmStep (own_gemm.h) when
-  // oneDNN chose channels-last for it.
+  // A 1x1 convolution (stride 1, no padding) on the own GEMM (own_gemm.h).
   bool own_pointwise(OpBuilder& b, const Shape& x, const Shape& w, const Shape& y, const Geometry& g,
                      const dnnl::convolution_forward::primitive_desc& pd, const dnnl::primitive_attr& attr) const {
-    if (!b.own_kernels() || x.size() != 4 || window_.group != 1 || w[2] != 1 || w[3] != 1) return false;
+    if (window_.group != 1 || w[2] != 1 || w[3] != 1) return false;
     // Maps over 1024 pixels with under 128 input channels stay with oneDNN,
     // which is faster there (docs/kernels.md "Own kernels for dynamic
     // shapes").
     if (x[1] < 128 && x[0] * x[2] * x[3] > 1024) return false;
     for (size_t d = 0; d < 2; ++d)
       if (g.strides[d] != 1 || g.padding_l[d] != 0 || g.padding_r[d] != 0) return false;
-    if (!channels_last(pd.src_desc()) || !channels_last(pd.dst_desc())) return false;
     const bool has_bias = b.has_input(2);
-    if (has_bias && b.input_shape(2) != Shape{w[0]}) return false;
     std::vector<OwnPostOp> post_ops;
     if (!own_post_ops(attr.get_post_ops(), y[1], 1, has_bias ? 4 : 3, &post_ops)) return false;
     const OwnGemmShape s = OwnGemmShape::dense(x[0] * x[2] * x[3], w[0], x[1]);
@@ -274,24 +272,20 @@ class ConvOp final : public DnnlOp {
                           b.input_as(1, plain_md(w), md(weight_dims, dt::f32, tag::Oihw16o))};
     if (has_bias) args.push_back(b.input(2, plain_md({w[0]})));
     args.push_back(b.output(0, y, pd.dst_desc()));
-    const double macs = static_cast<double>(s.m * s.n * s.k);
     const double bytes = 4.0 * static_cast<double>(s.m * s.k + s.m * s.n + s.k * s.n);
     b.add_own(own_gemm_step(s, std::move(post_ops), has_bias), std::move(args),
-              2 * macs / 50 + bytes / 10);
+              estimate_work_ns(static_cast<double>(s.m * s.n * s.k), bytes));
     return true;
   }
 
   // Other ungrouped 2-D convolutions with up to 1024 output pixels (the
   // recognizer's first convolution and its neck's 1x3 ones at small
-  // widths) on the own GEMM over their windows (im2col), when oneDNN chose
-  // channels-last for them.
+  // widths) on the own GEMM over their windows (im2col).
   bool own_im2col(OpBuilder& b, const Shape& x, const Shape& w, const Shape& y, const Geometry& g,
                   const dnnl::convolution_forward::primitive_desc& pd, const dnnl::primitive_attr& attr) const {
-    if (!b.own_kernels() || x.size() != 4 || window_.group != 1) return false;
+    if (window_.group != 1) return false;
     if (y[0] * y[2] * y[3] > 1024 || g.dilations[0] != 0 || g.dilations[1] != 0) return false;
-    if (!channels_last(pd.src_desc()) || !channels_last(pd.dst_desc())) return false;
     const bool has_bias = b.has_input(2);
-    if (has_bias && b.input_shape(2) != Shape{w[0]}) return false;
     std::vector<OwnPostOp> post_ops;
     if (!own_post_ops(attr.get_post_ops(), y[1], 1, has_bias ? 5 : 4, &post_ops)) return false;
     const ConvGeometry c = geometry_of(x, w, y, g);
@@ -300,9 +294,9 @@ class ConvOp final : public DnnlOp {
     if (has_bias) args.push_back(b.input(2, plain_md({w[0]})));
     args.push_back(b.temporary(plain_md({s.m, s.k})));
     args.push_back(b.output(0, y, pd.dst_desc()));
-    const double macs = static_cast<double>(s.m * s.n * s.k);
     const double bytes = 4.0 * static_cast<double>(2 * s.m * s.k + s.m * s.n + s.k * s.n);
-    b.add_own(own_gemm_step(s, std::move(post_ops), has_bias, &c), std::move(args), 2 * macs / 50 + bytes / 10);
+    b.add_own(own_gemm_step(s, std::move(post_ops), has_bias, &c), std::move(args),
+              estimate_work_ns(static_cast<double>(s.m * s.n * s.k), bytes));
     return true;
   }
 

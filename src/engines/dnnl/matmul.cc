@@ -185,9 +185,9 @@ class MatmulOp final : public DnnlOp {
                           b.input_as(1, source, md(as_conv, dt::f32, tag::Oihw16o))};
     if (has_bias) args.push_back(b.input(2, plain_md({n})));
     args.push_back(b.alias(b.output(0, out, plain_md(out)), plain_md({rows, n})));
-    const double macs = static_cast<double>(rows * n * k);
     const double bytes = 4.0 * static_cast<double>(rows * k + rows * n + k * n);
-    b.add_own(own_gemm_step(s, std::move(post_ops), has_bias), std::move(args), 2 * macs / 50 + bytes / 10);
+    b.add_own(own_gemm_step(s, std::move(post_ops), has_bias), std::move(args),
+              estimate_work_ns(static_cast<double>(rows * n * k), bytes));
     return true;
   }
 

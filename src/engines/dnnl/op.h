@@ -40,6 +40,11 @@ class OwnStep {
   virtual void run(void* const* data) const = 0;
 };
 
+// The builder's rough time for a step: 50 GFLOP/s for its multiply-adds
+// (2 flops each), 10 GB/s for the bytes it touches; it decides which steps
+// are too small to share threads.
+inline double estimate_work_ns(double multiply_adds, double bytes) { return 2 * multiply_adds / 50 + bytes / 10; }
+
 class OpBuilder {
  public:
   virtual ~OpBuilder() = default;
@@ -107,9 +112,8 @@ class OpBuilder {
                    std::vector<std::pair<int, Arg>> args) = 0;
   // An own step in place of a primitive built with attr(): `args` in the
   // order step.run() reads them, the destination last, then the operands of
-  // the attr's binary post-ops in post-op order. `work_ns` estimates its time (as for
-  // primitives: 50 GFLOP/s, 10 GB/s), which decides whether the node runs
-  // on one thread.
+  // the attr's binary post-ops in post-op order. `work_ns` estimates its time
+  // (estimate_work_ns), which decides whether the node runs on one thread.
   virtual void add_own(std::shared_ptr<const OwnStep> step, std::vector<Arg> args, double work_ns) = 0;
 };
 

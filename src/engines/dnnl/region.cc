@@ -500,7 +500,7 @@ void RegionKernel::compute(KernelContext& ctx) const {
   // Arguments through the C API: primitive::execute would build a hash map
   // and then a vector of them for every step of every call.
   std::vector<dnnl_exec_arg_t> args;
-  std::vector<void*> own_data;
+  thread_local std::vector<void*> own_data;  // reused: no allocation per call
   for (const Step& step : exec->steps) {
     if (step.native >= 0) {
       stream.wait();
